@@ -1,0 +1,30 @@
+/**
+ * The one call every capture source makes per frame (DESIGN.md §1).
+ *
+ * `buf` is valid only during the call: sources reuse their Buffers (libpcap
+ * via `cap` reuses one for every packet, the file reader reuses its chunk).
+ * Time is split into whole seconds and nanoseconds because nanoseconds since
+ * 1970 (~1.8e18) do not fit a double's 53-bit mantissa exactly, and a BigInt
+ * per frame would allocate.
+ */
+export interface FrameSink {
+  onFrame(
+    buf: Buffer,
+    offset: number,
+    capturedLength: number,
+    wireLength: number,
+    tsSec: number,
+    tsNsec: number,
+    linkType: number,
+  ): void;
+}
+
+/** Link-layer header types (tcpdump.org/linktypes.html) that we decode. */
+export const LinkType = {
+  ETHERNET: 1,
+  RAW: 101,
+  LINUX_SLL: 113,
+  IPV4: 228,
+  IPV6: 229,
+  LINUX_SLL2: 276,
+} as const;

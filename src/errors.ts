@@ -1,0 +1,76 @@
+/**
+ * Control-plane errors with stable codes (DESIGN.md §4).
+ *
+ * The data plane never throws: it counts. Everything that can stop a command
+ * (a bad flag, a bad config, a capture file we cannot read) is one of these,
+ * and `cli.ts` prints `vxmon: <message>` on one line and exits with `exitCode`.
+ * Codes are part of our interface: append, never rename.
+ */
+
+/** Process exit codes, documented in the README. */
+export const ExitCode = {
+  OK: 0,
+  /** A bug or an unexpected failure (an exception we did not type). */
+  INTERNAL: 1,
+  /** Bad command line or configuration. */
+  USAGE: 2,
+  /** A capture file is missing, unreadable or malformed. */
+  INPUT: 3,
+  /** A capture device or socket could not be opened (live capture). */
+  CAPTURE_OPEN: 4,
+} as const;
+
+export type ErrorCode =
+  | 'E_USAGE' // unknown command, unknown or malformed flag
+  | 'E_CONFIG' // a configuration value is invalid
+  | 'E_INPUT_OPEN' // a capture file cannot be opened or read (ENOENT, EACCES, EISDIR...)
+  | 'E_INPUT_FORMAT' // a capture file is malformed (bad magic, cut record, bad block length...)
+  | 'E_CAPTURE_OPEN'; // a live capture source cannot be opened
+
+export class VxmonError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: number;
+  constructor(code: ErrorCode, message: string, exitCode: number) {
+    super(message);
+    this.name = 'VxmonError';
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+export class UsageError extends VxmonError {
+  constructor(message: string) {
+    super('E_USAGE', message, ExitCode.USAGE);
+    this.name = 'UsageError';
+  }
+}
+
+export class ConfigError extends VxmonError {
+  constructor(message: string) {
+    super('E_CONFIG', message, ExitCode.USAGE);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * A capture file that cannot be opened or parsed. The message always names
+ * the file; format errors also name the byte offset where the problem starts.
+ */
+export class InputError extends VxmonError {
+  readonly file: string;
+  /** Byte offset in the file where the problem starts; -1 when not applicable. */
+  readonly offset: number;
+  constructor(code: 'E_INPUT_OPEN' | 'E_INPUT_FORMAT', file: string, offset: number, problem: string) {
+    super(code, offset >= 0 ? `${file}: at byte ${offset}: ${problem}` : `${file}: ${problem}`, ExitCode.INPUT);
+    this.name = 'InputError';
+    this.file = file;
+    this.offset = offset;
+  }
+}
+
+export class CaptureOpenError extends VxmonError {
+  constructor(message: string) {
+    super('E_CAPTURE_OPEN', message, ExitCode.CAPTURE_OPEN);
+    this.name = 'CaptureOpenError';
+  }
+}
