@@ -55,8 +55,12 @@ export class PacketView {
   // --- outer layers ---
   declare outerVlanCount: number;
   declare outerVlanId: number; // outermost tag's VID, 0 when untagged
+  /** EtherType / protocol from the link header after any VLAN tags; 0 for raw-IP links. */
+  declare outerEtherType: number;
   declare outerL3Offset: number;
   declare outerIpVersion: number; // 4 or 6, 0 when not reached
+  /** IPv4 total length, or 40 + IPv6 payload length (bytes sent, not bytes captured). */
+  declare outerIpLength: number;
   declare outerSrc4: number; // uint32, IPv4 only
   declare outerDst4: number;
   declare outerL4Offset: number;
@@ -135,8 +139,10 @@ export class PacketView {
     this.truncated = capturedLength < wireLength;
     this.outerVlanCount = 0;
     this.outerVlanId = 0;
+    this.outerEtherType = 0;
     this.outerL3Offset = 0;
     this.outerIpVersion = 0;
+    this.outerIpLength = 0;
     this.outerSrc4 = 0;
     this.outerDst4 = 0;
     this.outerL4Offset = 0;

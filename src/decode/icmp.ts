@@ -1,0 +1,24 @@
+/**
+ * Inner ICMP (over IPv4) and ICMPv6 (over IPv6): type and code.
+ *
+ * Standards: RFC 792 (type 1 | code 1 | checksum 2 | message-specific
+ * fields) and RFC 4443 §2.1 (type 1 | code 1 | checksum 2 | message body).
+ * Both share the same 4-byte common header, which is what we take as the
+ * L4 header; the rest (identifier/sequence, the quoted packet of an error)
+ * counts as payload.
+ *
+ * Check: fewer than 4 bytes -> inner_icmp_too_short.
+ */
+import { Outcome, type OutcomeCode } from './outcome.js';
+import type { PacketView } from './packet-view.js';
+
+export const ICMP_HEADER_LENGTH = 4;
+
+/** ICMP or ICMPv6 at `off`; `end` = end of the L4 bytes present. */
+export function decodeIcmp(buf: Uint8Array, off: number, end: number, view: PacketView): OutcomeCode {
+  if (end - off < ICMP_HEADER_LENGTH) return Outcome.INNER_ICMP_TOO_SHORT;
+  view.l4Offset = off;
+  view.icmpType = buf[off];
+  view.icmpCode = buf[off + 1];
+  return Outcome.DECODED;
+}

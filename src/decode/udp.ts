@@ -1,0 +1,55 @@
+/**
+ * UDP header, outer (the tunnel carrier) and inner.
+ *
+ * Standard: RFC 768. Layout: source port 2 | destination port 2 | length 2
+ * (header + data) | checksum 2. Checksums are never checked.
+ *
+ * Outer checks, in order: fewer than 8 bytes -> udp_too_short; length field
+ * < 8 or larger than the IP payload (taken from the IP length fields, not
+ * from the captured bytes) -> udp_bad_length; destination port not mapped to
+ * VXLAN in config.tunnelByPort -> udp_not_tunnel_port. Ports and the length
+ * field are written to the view before the classification checks. Only
+ * VXLAN is decoded here: a port mapped to another tunnel type counts as not
+ * a tunnel port until that decoder exists.
+ *
+ * Inner: fewer than 8 bytes -> inner_udp_too_short; then the ports.
+ */
+import { u16 } from './bytes.js';
+import { Outcome, type OutcomeCode } from './outcome.js';
+import { Tunnel, type PacketView } from './packet-view.js';
+
+export const UDP_HEADER_LENGTH = 8;
+
+/**
+ * Outer UDP at `off` (view.outerL4Offset). `end` is the end of the bytes
+ * available to the IP payload (captured end, trimmed to the IP length);
+ * `ipPayloadLength` is what the IP header says the payload is.
+ */
+export function decodeOuterUdp(
+  buf: Uint8Array,
+  off: number,
+  end: number,
+  ipPayloadLength: number,
+  view: PacketView,
+  tunnelByPort: Uint8Array,
+): OutcomeCode {
+  if (end - off < UDP_HEADER_LENGTH) return Outcome.UDP_TOO_SHORT;
+  const dstPort = u16(buf, off + 2);
+  const length = u16(buf, off + 4);
+  view.outerSrcPort = u16(buf, off);
+  view.outerDstPort = dstPort;
+  view.outerUdpLength = length;
+  if (length < UDP_HEADER_LENGTH || length > ipPayloadLength) return Outcome.UDP_BAD_LENGTH;
+  if (end - off < length) view.truncated = true;
+  if (tunnelByPort[dstPort] !== Tunnel.VXLAN) return Outcome.UDP_NOT_TUNNEL_PORT;
+  return Outcome.DECODED;
+}
+
+/** Inner UDP at `off`; `end` = end of the L4 bytes (captured, trimmed to the IP length). */
+export function decodeInnerUdp(buf: Uint8Array, off: number, end: number, view: PacketView): OutcomeCode {
+  if (end - off < UDP_HEADER_LENGTH) return Outcome.INNER_UDP_TOO_SHORT;
+  view.l4Offset = off;
+  view.srcPort = u16(buf, off);
+  view.dstPort = u16(buf, off + 2);
+  return Outcome.DECODED;
+}

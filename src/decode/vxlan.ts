@@ -1,0 +1,54 @@
+/**
+ * VXLAN header (what AWS VPC Traffic Mirroring wraps each mirrored frame in).
+ *
+ * Standard: RFC 7348 §5. Layout, 8 bytes:
+ *   flags 1 (R R R R I R R R: only I = 0x08 is defined) | reserved 3 |
+ *   VNI 3 | reserved 1
+ * "The I flag MUST be set to 1 for a valid VXLAN Network ID"; reserved bits
+ * "MUST be set to zero on transmission and ignored on receipt". Extensions
+ * (VXLAN-GPE, Group Policy) live in those reserved bits, so by default
+ * (`permissive`) we only record that some are set; `strict` drops the frame,
+ * the policy Suricata adopted after its issue 7753.
+ *
+ * Checks, in order: fewer than 8 bytes -> vxlan_too_short; I flag clear ->
+ * vxlan_i_flag_unset; reserved bits set under strict -> vxlan_reserved_nonzero.
+ * vxlanFlags and reservedNonZero are recorded before the checks. Only an
+ * accepted header sets tunnelType, tunnelOffset and vni (from then on the
+ * frame is attributed to that VNI whatever happens inside), and the inner
+ * L2 position and length.
+ */
+import { u24 } from './bytes.js';
+import { Outcome, type OutcomeCode } from './outcome.js';
+import { Tunnel, type PacketView } from './packet-view.js';
+
+export const VXLAN_HEADER_LENGTH = 8;
+export const VXLAN_FLAG_I = 0x08;
+
+/**
+ * VXLAN header at `off`; `end` = end of the UDP datagram's bytes present.
+ * innerL2Length is the outer UDP length field minus the UDP and VXLAN
+ * headers, so view.outerUdpLength must already be set (decodeOuterUdp).
+ */
+export function decodeVxlan(
+  buf: Uint8Array,
+  off: number,
+  end: number,
+  view: PacketView,
+  strictReserved: boolean,
+): OutcomeCode {
+  if (end - off < VXLAN_HEADER_LENGTH) return Outcome.VXLAN_TOO_SHORT;
+  const flags = buf[off];
+  const reserved = (flags & ~VXLAN_FLAG_I & 0xff) | buf[off + 1] | buf[off + 2] | buf[off + 3] | buf[off + 7];
+  view.vxlanFlags = flags;
+  view.reservedNonZero = reserved !== 0;
+  if ((flags & VXLAN_FLAG_I) === 0) return Outcome.VXLAN_I_FLAG_UNSET;
+  if (strictReserved && reserved !== 0) return Outcome.VXLAN_RESERVED_NONZERO;
+
+  view.tunnelType = Tunnel.VXLAN;
+  view.tunnelOffset = off;
+  view.vni = u24(buf, off + 4);
+  view.innerL2Offset = off + VXLAN_HEADER_LENGTH;
+  const innerL2Length = view.outerUdpLength - 16; // UDP 8 + VXLAN 8
+  view.innerL2Length = innerL2Length > 0 ? innerL2Length : 0;
+  return Outcome.DECODED;
+}
