@@ -1,0 +1,711 @@
+#!/usr/bin/env node
+// Writes vxmon's crafted captures into pcaps/crafted/ and, for each one, its
+// tshark oracle (python3 pcaps/gen/oracle.py X > X.oracle.json, run from the
+// repository root so the JSON records the exact command and relative path).
+//
+//   node pcaps/gen/make-fixtures.mjs            regenerate captures + oracles
+//   node pcaps/gen/make-fixtures.mjs --check    regenerate into a temp dir and fail if any
+//                                               committed capture or deviations file differs
+//                                               byte for byte (no tshark needed)
+//   node pcaps/gen/make-fixtures.mjs --no-oracle   captures only
+//
+// Everything is deterministic: fixed epoch, fixed ISNs, a seeded PRNG, no
+// clock or randomness from the machine. Plain Node ESM, no dependencies.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  EtherType, IpProto, LinkType, PktType, addr, arp, dns, ethernet, filler, icmp, icmpv6,
+  ipv4, ipv6, IPV6_OPT_ROUTER_ALERT, linuxSynOptions, ntp, pingPayload, sll, sll2,
+  stripEthernet, tcp, tcpFlags, udp, vxlan, vxlanOverIpv4,
+} from './packets.mjs';
+import { writePcap, writePcapng } from './writers.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..', '..');
+const CRAFTED_REL = path.join('pcaps', 'crafted');
+
+const NS = 1_000_000_000n;
+/** 2024-06-01T12:00:00Z: every capture's clock starts here. */
+const T0 = 1_717_243_200n * NS;
+/** Microseconds after T0 (plus optional extra nanoseconds) -> BigInt ns since 1970. */
+const at = (us, ns = 0) => T0 + BigInt(Math.round(us)) * 1000n + BigInt(ns);
+
+// ---------------------------------------------------------------- helpers
+
+/** mulberry32: small seeded PRNG so jitter is reproducible. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function fnv1a(s) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** AWS picks the outer UDP source port from a flow hash: same for both directions of a flow. */
+const awsSourcePort = (vni, flow) => 49152 + (fnv1a(`${vni}|${flow}`) % 16384);
+
+const flowKey = (proto, a, ap, b, bp) => {
+  const x = `${a}:${ap}`;
+  const y = `${b}:${bp}`;
+  return `${proto}|${x < y ? x : y}|${x < y ? y : x}`;
+};
+
+const host = (name, mac, ip, extra = {}) => ({ name, mac, ip, ttl: 64, ...extra });
+const isV6 = (ip) => ip.includes(':');
+
+/** Inner IP packet (v4 or v6 chosen by the addresses) in an Ethernet frame padded to 60 bytes. */
+function ipFrame(from, to, proto, l4, { id = 0, df = true, ttl, ext = [], vlans = [] } = {}) {
+  const l3 = isV6(from.ip)
+    ? ipv6({ src: from.ip, dst: to.ip, nextHeader: proto, payload: l4, hopLimit: ttl ?? from.ttl, ext })
+    : ipv4({ src: from.ip, dst: to.ip, proto, payload: l4, ttl: ttl ?? from.ttl, id, df });
+  return ethernet({ dst: to.mac, src: from.mac, vlans, type: isV6(from.ip) ? EtherType.IPV6 : EtherType.IPV4, payload: l3, pad: true });
+}
+
+/**
+ * A scripted TCP conversation. steps: [who, flags, len?, opts?]
+ *   who 'c' | 's'; flags like 'S', 'SA', 'A', 'PA', 'FA', 'RA'; or 'retx' to resend
+ *   who's last data segment (same seq and payload, fresh timestamp option).
+ *   len: payload bytes (filler), or a Buffer.
+ *   opts: { dt (µs since previous packet), ackMinus (bytes to hold back from the ACK: a lost segment) }
+ * Linux-like details: SYN options MSS/SACK-perm/TS/NOP/WS, NOP NOP TS on
+ * every later segment, no options on RST, DF set, per-side IP ID counter.
+ * Returns [{ t (µs), from, to, frame, flow }].
+ */
+function tcpSession({ client, server, cport, sport, t0, rtt = 2000, cIsn, sIsn, steps, vlans = [], ext = [] }) {
+  const side = {
+    c: { h: client, port: cport, seq: cIsn >>> 0, tsBase: (cIsn >>> 7) & 0x0fffffff, lastTs: 0, id: cIsn & 0xffff },
+    s: { h: server, port: sport, seq: sIsn >>> 0, tsBase: (sIsn >>> 9) & 0x0fffffff, lastTs: 0, id: sIsn & 0xffff },
+  };
+  const flow = flowKey('tcp', client.ip, cport, server.ip, sport);
+  const lastData = { c: null, s: null };
+  const out = [];
+  let t = t0;
+  let prev = null;
+  for (const [who, what, arg, opts = {}] of steps) {
+    const me = side[who];
+    const peer = side[who === 'c' ? 's' : 'c'];
+    t += opts.dt ?? (prev === null ? 0 : prev === who ? 45 : rtt / 2);
+    prev = who;
+    let flags;
+    let payload;
+    let seq;
+    if (what === 'retx') {
+      ({ flags, payload, seq } = lastData[who]);
+    } else {
+      flags = what;
+      payload = arg === undefined ? Buffer.alloc(0) : Buffer.isBuffer(arg) ? arg : filler(arg, me.seq % 97);
+      seq = me.seq;
+    }
+    const f = tcpFlags(flags);
+    const S = f & 0x02;
+    const A = f & 0x10;
+    const R = f & 0x04;
+    const F = f & 0x01;
+    const tsVal = (me.tsBase + Math.floor((t - t0) / 1000)) >>> 0;
+    let options;
+    if (R) options = [];
+    else if (S) options = linuxSynOptions({ tsVal, tsEcr: A ? peer.lastTs : 0 });
+    else options = [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'ts', val: tsVal, ecr: peer.lastTs }];
+    if (!R) me.lastTs = tsVal;
+    const window = R ? 0 : S ? (A ? 65160 : 64240) : 502;
+    const ack = A ? (peer.seq - (opts.ackMinus ?? 0)) >>> 0 : 0;
+    const seg = tcp({ sport: me.port, dport: peer.port, seq, ack, flags: f, window, options, payload, src: me.h.ip, dst: peer.h.ip });
+    if (what !== 'retx') {
+      me.seq = (me.seq + payload.length + (S ? 1 : 0) + (F ? 1 : 0)) >>> 0;
+      if (payload.length) lastData[who] = { flags, payload, seq };
+    }
+    const frame = ipFrame(me.h, peer.h, IpProto.TCP, seg, { id: me.id++ & 0xffff, ext, vlans });
+    out.push({ t, from: me.h, to: peer.h, frame, flow });
+  }
+  return out;
+}
+
+/** One UDP datagram in an inner Ethernet frame. */
+function udpPacket({ t, from, to, sport, dport, payload, id = 0, vlans = [], ext = [] }) {
+  const seg = udp({ sport, dport, payload, src: from.ip, dst: to.ip });
+  const frame = ipFrame(from, to, IpProto.UDP, seg, { id, df: false, vlans, ext });
+  return { t, from, to, frame, flow: flowKey('udp', from.ip, sport, to.ip, dport) };
+}
+
+/** DNS query + answer between a client and a resolver. */
+function dnsExchange({ t, client, resolver, sport, id, name, answer, qtype = 1, rtt = 800, vlans = [] }) {
+  return [
+    udpPacket({ t, from: client, to: resolver, sport, dport: 53, payload: dns({ id, name, qtype }), id: id & 0xffff, vlans }),
+    udpPacket({ t: t + rtt, from: resolver, to: client, sport: 53, dport: sport, payload: dns({ id, name, qtype, response: true, answer }), vlans }),
+  ];
+}
+
+/** ICMP / ICMPv6 echo request + reply (ping -s size). */
+function pingPair({ t, from, to, id, seq, size = 56, rtt = 500, vlans = [], ext = [], replyExt = ext }) {
+  const data = pingPayload(seq, size);
+  if (isV6(from.ip)) {
+    const rq = icmpv6({ type: 128, id, seq, payload: data, src: from.ip, dst: to.ip });
+    const rp = icmpv6({ type: 129, id, seq, payload: data, src: to.ip, dst: from.ip });
+    return [
+      { t, from, to, frame: ipFrame(from, to, IpProto.ICMPV6, rq, { vlans, ext }), flow: flowKey('icmp6', from.ip, id, to.ip, id) },
+      { t: t + rtt, from: to, to: from, frame: ipFrame(to, from, IpProto.ICMPV6, rp, { vlans, ext: replyExt }), flow: flowKey('icmp6', from.ip, id, to.ip, id) },
+    ];
+  }
+  const rq = icmp({ type: 8, id, seq, payload: data });
+  const rp = icmp({ type: 0, id, seq, payload: data });
+  return [
+    { t, from, to, frame: ipFrame(from, to, IpProto.ICMP, rq, { id: 0x4000 + seq, vlans }), flow: flowKey('icmp', from.ip, id, to.ip, id) },
+    { t: t + rtt, from: to, to: from, frame: ipFrame(to, from, IpProto.ICMP, rp, { id: 0x6000 + seq, df: false, vlans }), flow: flowKey('icmp', from.ip, id, to.ip, id) },
+  ];
+}
+
+/**
+ * AWS VPC Traffic Mirroring: every packet the source ENI sends or receives,
+ * wrapped in VXLAN (flags 0x08, the session's VNI) and sent from the ENI's
+ * address to the mirror target. A packet between two mirrored ENIs is seen
+ * by the sender at `t` and by the receiver 60 µs later.
+ * packetLength: AWS "PacketLength" — the mirrored inner frame is cut to that
+ * many bytes, then encapsulated whole (the outer headers describe the cut copy).
+ */
+function awsMirror({ vni, eni, target, packets, packetLength }) {
+  const recs = [];
+  const mine = (ip) => ip === eni.ip || ip === eni.ip6;
+  for (const p of packets) {
+    if (!mine(p.from.ip) && !mine(p.to.ip)) throw new Error(`packet ${p.from.ip}->${p.to.ip} does not involve ENI ${eni.ip}`);
+    const ts = p.t + (mine(p.from.ip) ? 0 : p.from.internal ? 60 : 0);
+    const inner = packetLength && p.frame.length > packetLength ? Buffer.from(p.frame.subarray(0, packetLength)) : p.frame;
+    const data = vxlanOverIpv4({
+      inner, vni, outerSrcMac: eni.eniMac, outerDstMac: target.mac, outerSrc: eni.ip, outerDst: target.ip,
+      sport: awsSourcePort(vni, p.flow),
+    });
+    recs.push({ t: ts, data, innerLength: p.frame.length, innerCut: inner.length });
+  }
+  return recs;
+}
+
+/** Records (µs times) -> writer records, sorted by time (stable). */
+function toRecords(recs, nsExtra = () => 0) {
+  return [...recs]
+    .sort((a, b) => a.t - b.t)
+    .map((r, i) => ({ ts: at(r.t, nsExtra(i)), data: r.data, origLen: r.origLen }));
+}
+
+// ---------------------------------------------------------------- the VPC we pretend to mirror
+
+const TARGET = host('mirror-target', '06:a0:00:00:64:05', '10.0.100.5');
+const ROUTER = '06:ff:00:00:00:01'; // the VPC router's MAC as seen by the ENIs
+const WEB = host('web', '06:11:00:00:01:0a', '10.0.1.10', { eniMac: '06:11:00:00:01:0a', internal: true, ip6: '2600:1f18:aaaa:1::a' });
+const DB = host('db', '06:22:00:00:02:14', '10.0.2.20', { eniMac: '06:22:00:00:02:14', internal: true });
+const BASTION = host('bastion', '06:33:00:00:03:1e', '10.0.3.30', { eniMac: '06:33:00:00:03:1e', internal: true });
+const MON = host('monitor', '06:44:00:00:04:28', '10.0.4.40', { eniMac: '06:44:00:00:04:28', internal: true, ip6: '2600:1f18:aaaa:4::28' });
+const RESOLVER = host('vpc-resolver', ROUTER, '10.0.0.2', { internal: true });
+const TIMESYNC = host('amazon-time-sync', ROUTER, '169.254.169.123');
+// Internet hosts reach the ENIs through the VPC router (documentation prefixes, RFC 5737).
+const CLIENT_A = host('client-a', ROUTER, '198.51.100.23', { ttl: 49 });
+const CLIENT_B = host('client-b', ROUTER, '203.0.113.77', { ttl: 52 });
+const ADMIN = host('admin', ROUTER, '192.0.2.50', { ttl: 47 });
+
+// ---------------------------------------------------------------- fixtures
+
+/** aws-multi-vni.pcap: four mirror sessions, realistic interleaving. */
+function awsMultiVni() {
+  const VNI_WEB = 4012345;
+  const VNI_DB = 4012346;
+  const VNI_BASTION = 8123456;
+  const VNI_MON = 16777215; // the largest 24-bit VNI
+  const webSeen = [];
+  const dbSeen = [];
+  const bastionSeen = [];
+  const monSeen = [];
+
+  // (a) HTTP GET from the internet, server closes first.
+  webSeen.push(...tcpSession({
+    client: CLIENT_A, server: WEB, cport: 51000, sport: 80, t0: 10_000, rtt: 24_000, cIsn: 0x1a2b3c4d, sIsn: 0x5e6f7081,
+    steps: [['c', 'S'], ['s', 'SA'], ['c', 'A'], ['c', 'PA', 120, { dt: 30 }], ['s', 'A'], ['s', 'PA', 1448, { dt: 900 }],
+      ['s', 'PA', 1448], ['s', 'PA', 600], ['c', 'A'], ['s', 'FA', undefined, { dt: 5000 }], ['c', 'FA'], ['s', 'A']],
+  }));
+  // (b) HTTP with a lost + retransmitted segment (the ENI saw the original leave).
+  webSeen.push(...tcpSession({
+    client: CLIENT_B, server: WEB, cport: 40112, sport: 80, t0: 420_000, rtt: 31_000, cIsn: 0x00c0ffee, sIsn: 0x7fffff00,
+    steps: [['c', 'S'], ['s', 'SA'], ['c', 'A'], ['c', 'PA', 150, { dt: 25 }], ['s', 'A'], ['s', 'PA', 1448, { dt: 700 }],
+      ['s', 'PA', 1448], ['c', 'A', undefined, { ackMinus: 1448 }], ['s', 'retx', undefined, { dt: 210_000 }], ['c', 'A'],
+      ['s', 'PA', 300, { dt: 60 }], ['c', 'A'], ['c', 'FA', undefined, { dt: 2000 }], ['s', 'FA'], ['c', 'A']],
+  }));
+  // (c) web -> db (PostgreSQL), mirrored by both ENIs; client closes with FIN.
+  const pg = tcpSession({
+    client: WEB, server: DB, cport: 41000, sport: 5432, t0: 800_000, rtt: 400, cIsn: 0x10203040, sIsn: 0x50607080,
+    steps: [['c', 'S'], ['s', 'SA'], ['c', 'A'], ['c', 'PA', 80, { dt: 20 }], ['s', 'PA', 300], ['c', 'PA', 40],
+      ['s', 'PA', 900], ['c', 'PA', 5, { dt: 3000 }], ['c', 'FA'], ['s', 'FA'], ['c', 'A']],
+  });
+  // (d) web -> db aborted with RST|ACK after the first exchange.
+  const pgAbort = tcpSession({
+    client: WEB, server: DB, cport: 41002, sport: 5432, t0: 1_300_000, rtt: 400, cIsn: 0x0badcafe, sIsn: 0x0defaced,
+    steps: [['c', 'S'], ['s', 'SA'], ['c', 'A'], ['c', 'PA', 80, { dt: 20 }], ['s', 'PA', 300], ['c', 'RA', undefined, { dt: 1500 }]],
+  });
+  // (e) monitor -> web:8080, nothing listening: SYN, RST|ACK. Seen by both ENIs.
+  const refused = tcpSession({
+    client: MON, server: WEB, cport: 43000, sport: 8080, t0: 3_000_000, rtt: 300, cIsn: 0x31415926, sIsn: 0,
+    steps: [['c', 'S'], ['s', 'RA']],
+  });
+  webSeen.push(...pg, ...pgAbort, ...refused);
+  dbSeen.push(...pg, ...pgAbort);
+  monSeen.push(...refused);
+  // DNS from web.
+  webSeen.push(...dnsExchange({ t: 5_000, client: WEB, resolver: RESOLVER, sport: 53001, id: 0x1001, name: 'api.example.com', answer: '192.0.2.10' }));
+  webSeen.push(...dnsExchange({ t: 6_500, client: WEB, resolver: RESOLVER, sport: 53002, id: 0x1002, name: 'api.example.com', qtype: 28, answer: '2001:db8::10' }));
+  // (f) SSH to the bastion from the internet.
+  bastionSeen.push(...tcpSession({
+    client: ADMIN, server: BASTION, cport: 52022, sport: 22, t0: 1_700_000, rtt: 38_000, cIsn: 0x2468ace0, sIsn: 0x13579bdf,
+    steps: [['c', 'S'], ['s', 'SA'], ['c', 'A'], ['s', 'PA', 41, { dt: 4000 }], ['c', 'A'], ['c', 'PA', 41, { dt: 200 }],
+      ['s', 'A'], ['c', 'PA', 1512, { dt: 100 }], ['s', 'PA', 1080], ['c', 'A'], ['c', 'PA', 48], ['s', 'PA', 564],
+      ['c', 'PA', 16], ['c', 'PA', 52, { dt: 900 }], ['s', 'A'], ['s', 'PA', 36], ['c', 'PA', 100, { dt: 150_000 }],
+      ['s', 'PA', 100], ['c', 'FA', undefined, { dt: 3000 }], ['s', 'FA'], ['c', 'A']],
+  }));
+  bastionSeen.push(...dnsExchange({ t: 1_650_000, client: BASTION, resolver: RESOLVER, sport: 39000, id: 0x2001, name: 'db.internal', answer: '10.0.2.20' }));
+  // (g) bastion pings db once a second: both ENIs see it.
+  for (let s = 1; s <= 4; s++) {
+    const pair = pingPair({ t: 2_500_000 + (s - 1) * 1_000_000, from: BASTION, to: DB, id: 0x0b0b, seq: s, rtt: 350 });
+    bastionSeen.push(...pair);
+    dbSeen.push(...pair);
+  }
+  // (h) monitor: Amazon Time Sync (NTP) twice, and a short IPv6 HTTP exchange with web.
+  for (const [i, t] of [[0, 300_000], [1, 4_300_000]]) {
+    monSeen.push(udpPacket({ t, from: MON, to: TIMESYNC, sport: 123, dport: 123, payload: ntp({ mode: 3, txSeconds: 1717243200 + i * 4 }) }));
+    monSeen.push(udpPacket({ t: t + 300, from: TIMESYNC, to: MON, sport: 123, dport: 123, payload: ntp({ mode: 4, stratum: 3, txSeconds: 1717243200 + i * 4 }) }));
+  }
+  const MON6 = { ...MON, ip: MON.ip6 };
+  const WEB6 = { ...WEB, ip: WEB.ip6 };
+  const v6 = tcpSession({
+    client: MON6, server: WEB6, cport: 45100, sport: 80, t0: 3_800_000, rtt: 350, cIsn: 0x66666666, sIsn: 0x77777777,
+    steps: [['c', 'S'], ['s', 'SA'], ['c', 'A'], ['c', 'PA', 96], ['s', 'A'], ['s', 'PA', 512], ['c', 'A'],
+      ['c', 'FA', undefined, { dt: 800 }], ['s', 'FA'], ['c', 'A']],
+  });
+  monSeen.push(...v6);
+  webSeen.push(...v6);
+
+  const recs = [
+    ...awsMirror({ vni: VNI_WEB, eni: WEB, target: TARGET, packets: webSeen }),
+    ...awsMirror({ vni: VNI_DB, eni: DB, target: TARGET, packets: dbSeen }),
+    ...awsMirror({ vni: VNI_BASTION, eni: BASTION, target: TARGET, packets: bastionSeen }),
+    ...awsMirror({ vni: VNI_MON, eni: MON, target: TARGET, packets: monSeen }),
+  ];
+  return writePcap(toRecords(recs));
+}
+
+/** packetlength-100.pcap: one AWS session with PacketLength = 100. */
+const PL_VNI = 3141592;
+function packetLength100() {
+  const APP = host('app', '06:55:00:00:05:32', '10.0.5.50', { eniMac: '06:55:00:00:05:32', internal: true });
+  const seen = [];
+  // HTTP: SYN 74, SYN-ACK 74, ACK 66, GET 14+20+32+34 = 100 (exactly the limit: not cut),
+  // then three server segments of 1514, 1514 and 766 bytes (cut), and 66-byte ACK/FINs.
+  seen.push(...tcpSession({
+    client: CLIENT_A, server: APP, cport: 50500, sport: 80, t0: 1_000, rtt: 20_000, cIsn: 0x01010101, sIsn: 0x02020202,
+    steps: [['c', 'S'], ['s', 'SA'], ['c', 'A'], ['c', 'PA', 34, { dt: 40 }], ['s', 'A'], ['s', 'PA', 1448, { dt: 1200 }],
+      ['s', 'PA', 1448], ['s', 'PA', 700], ['c', 'A'], ['c', 'FA', undefined, { dt: 500 }], ['s', 'FA'], ['c', 'A']],
+  }));
+  // ping: 98-byte frames (kept whole), then ping -s 200: 242-byte frames (cut).
+  seen.push(...pingPair({ t: 200_000, from: BASTION, to: APP, id: 0x0c0c, seq: 1, rtt: 300 }));
+  seen.push(...pingPair({ t: 400_000, from: BASTION, to: APP, id: 0x0c0c, seq: 2, size: 200, rtt: 300 }));
+  // syslog over UDP: 14 + 20 + 8 + 150 = 192 bytes (cut).
+  const msg = Buffer.from('<134>Jun  1 12:00:00 app nginx: 198.51.100.23 - - "GET /index.html HTTP/1.1" 200 3596 "-" "curl/8.5.0" rt=0.004 uct=0.000 uht=0.003', 'ascii');
+  const msg150 = Buffer.concat([msg, Buffer.alloc(150 - msg.length, 0x20)]);
+  seen.push(udpPacket({ t: 600_000, from: APP, to: { ...RESOLVER, ip: '10.0.0.99', name: 'log-collector' }, sport: 41514, dport: 514, payload: msg150 }));
+  const recs = awsMirror({ vni: PL_VNI, eni: APP, target: TARGET, packets: seen, packetLength: 100 });
+  const cut = recs.filter((r) => r.innerCut < r.innerLength).length;
+  // Hand count: 3 HTTP data segments + 2 large pings + 1 syslog = 6 of 17 frames.
+  if (recs.length !== 17 || cut !== PL_TRUNCATED) throw new Error(`packetlength-100: ${recs.length} frames, ${cut} cut`);
+  return writePcap(toRecords(recs));
+}
+const PL_TRUNCATED = 6;
+
+const PL_DEVIATIONS = {
+  reason:
+    'AWS VPC Traffic Mirroring with PacketLength=100 copies only the first 100 bytes of each mirrored frame (the bytes after the VXLAN header) ' +
+    'and encapsulates that copy whole, so every outer length is consistent and frame.cap_len == frame.len: tshark has nothing to call truncated ' +
+    '(oracle truncated_frames = 0). vxmon sees that the inner IP total length (e.g. 1500) is larger than the inner bytes present and flags the ' +
+    'frame truncated (DESIGN.md section 3 rule 4: truncation is a flag, byte counts come from the IP total length). ' +
+    'Hand count: the 3 full-size HTTP response segments (1514/1514/766-byte inner frames), the 2 frames of a 200-byte ping (242 bytes) and ' +
+    'the 1 syslog datagram (192 bytes) are cut; the 74/66-byte TCP control segments, the exactly-100-byte GET and the 98-byte ping frames are not. ' +
+    'Every other field (frames, bytes from the IP length, L4 mix, TCP flags) is expected to match the tshark oracle.',
+  fields: { [String(PL_VNI)]: { truncated_frames: PL_TRUNCATED } },
+};
+
+/** Ethernet/IPv4 frames of a plain (non-AWS) VXLAN sender, e.g. a Linux vxlan device. */
+function kernelVxlan({ inner, vni, t, flags = 0x08, reserved1 = 0, reserved2 = 0, outerVlans = [], src = '192.168.50.11', dst = '192.168.50.12', dport = 4789, sport, id = 0 }) {
+  const s = sport ?? 32768 + (fnv1a(inner.subarray(26, 38).toString('hex')) % 28232);
+  return {
+    t,
+    data: vxlanOverIpv4({
+      inner, vni, flags, reserved1, reserved2, outerVlans, outerSrcMac: '52:54:00:12:34:01', outerDstMac: '52:54:00:12:34:02',
+      outerSrc: src, outerDst: dst, sport: s, dport, ttl: 64, id, df: true,
+    }),
+  };
+}
+
+const VM1 = host('vm1', '02:00:00:aa:00:01', '172.16.0.1');
+const VM2 = host('vm2', '02:00:00:aa:00:02', '172.16.0.2');
+
+/** bad-flags.pcap: valid frames (VNI 100) mixed with frames whose I flag is clear. */
+function badFlags() {
+  const recs = [];
+  let t = 1_000;
+  let id = 100;
+  const add = (inner, vni, flags) => { recs.push(kernelVxlan({ inner, vni, flags, t, id: id++ })); t += 1_000; };
+  const ok = [...pingPair({ t: 0, from: VM1, to: VM2, id: 1, seq: 1 }), ...pingPair({ t: 0, from: VM1, to: VM2, id: 1, seq: 2 })];
+  const bad = [...pingPair({ t: 0, from: VM1, to: VM2, id: 2, seq: 1 }), ...pingPair({ t: 0, from: VM1, to: VM2, id: 2, seq: 2 }), ...pingPair({ t: 0, from: VM1, to: VM2, id: 2, seq: 3 })];
+  add(ok[0].frame, 100, 0x08); //   1 valid
+  add(bad[0].frame, 200, 0x00); //  2 I flag clear (flags 0x00), VNI 200
+  add(ok[1].frame, 100, 0x08); //   3 valid
+  add(bad[1].frame, 200, 0x00); //  4 flags 0x00
+  add(bad[2].frame, 300, 0x80); //  5 flags 0x80: only a reserved bit, I clear, VNI 300
+  add(ok[2].frame, 100, 0x08); //   6 valid
+  add(bad[3].frame, 200, 0x00); //  7 flags 0x00
+  add(bad[4].frame, 300, 0x80); //  8 flags 0x80
+  add(bad[5].frame, 0, 0x00); //    9 an all-zero VXLAN header (flags 0, VNI 0)
+  add(ok[3].frame, 100, 0x08); //  10 valid
+  return writePcap(toRecords(recs));
+}
+
+const BAD_FLAGS_DEVIATIONS = {
+  reason:
+    'RFC 7348 section 5: the I flag MUST be set for a valid VNI. tshark decodes any UDP/4789 payload as VXLAN and reports its VNI whatever the ' +
+    'flags, so the oracle lists VNIs 0, 200 and 300; vxmon drops those 6 frames as vxlan_i_flag_unset (DESIGN.md section 4) and reports no such VNI. ' +
+    'Frames 2, 4, 7 (flags 0x00, VNI 200), 5, 8 (flags 0x80, VNI 300) and 9 (all-zero header, VNI 0). VNI 100 (4 valid frames) matches the oracle.',
+  fields: { 0: { frames: 0 }, 200: { frames: 0 }, 300: { frames: 0 } },
+};
+
+/** reserved-bits.pcap: I flag set, reserved bits set in various places (VNI 20); clean frames in VNI 10. */
+function reservedBits() {
+  const recs = [];
+  let t = 1_000;
+  let id = 300;
+  const add = (inner, vni, flags, reserved1 = 0, reserved2 = 0) => { recs.push(kernelVxlan({ inner, vni, flags, reserved1, reserved2, t, id: id++ })); t += 1_000; };
+  const q = (i) => udpPacket({ t: 0, from: VM1, to: VM2, sport: 40000 + i, dport: 514, payload: Buffer.from(`<13>Jun  1 12:00:0${i} vm1 test: reserved-bits frame ${i}`) }).frame;
+  add(q(1), 10, 0x08); //                        1 clean
+  add(q(2), 20, 0x88); //                        2 flags 0x88 (GBP 'G' bit, reserved in RFC 7348)
+  add(q(3), 10, 0x08); //                        3 clean
+  add(q(4), 20, 0x0c); //                        4 flags 0x0c (VXLAN-GPE 'P' bit)
+  add(q(5), 20, 0xff); //                        5 every flag bit
+  add(q(6), 10, 0x08); //                        6 clean
+  add(q(7), 20, 0x08, 0x000001); //              7 lowest bit of the 24-bit reserved field after the flags
+  add(q(8), 20, 0x08, 0, 0x01); //               8 the reserved byte after the VNI
+  add(q(9), 20, 0x08, 0xabcdef, 0xff); //        9 both reserved fields
+  add(q(10), 10, 0x08); //                      10 clean
+  return writePcap(toRecords(recs));
+}
+
+/** inner-vlan.pcap: inner 802.1Q and an inner QinQ frame. */
+function innerVlan() {
+  const recs = [];
+  let t = 1_000;
+  const add = (p) => { recs.push(kernelVxlan({ inner: p.frame, vni: 500, t, id: t / 1000 })); t += 1_000; };
+  const q1 = [{ vid: 10 }];
+  const qinq = [{ tpid: EtherType.QINQ, vid: 100 }, { vid: 20, pcp: 3 }];
+  for (const p of pingPair({ t: 0, from: VM1, to: VM2, id: 7, seq: 1, vlans: q1 })) add(p); //                    1-2  802.1Q 10, ICMP
+  for (const p of tcpSession({ client: VM1, server: VM2, cport: 33000, sport: 443, t0: 0, cIsn: 1000, sIsn: 2000, vlans: qinq, steps: [['c', 'S'], ['s', 'SA']] })) add(p); // 3-4 QinQ, TCP SYN / SYN-ACK
+  // 5-6 802.1Q 10 carrying ARP who-has / is-at (inner L3 is not IP)
+  add({ frame: ethernet({ dst: 'ff:ff:ff:ff:ff:ff', src: VM1.mac, vlans: q1, type: EtherType.ARP, payload: arp({ op: 1, sha: VM1.mac, spa: VM1.ip, tpa: VM2.ip }), pad: true }) });
+  add({ frame: ethernet({ dst: VM1.mac, src: VM2.mac, vlans: q1, type: EtherType.ARP, payload: arp({ op: 2, sha: VM2.mac, spa: VM2.ip, tha: VM1.mac, tpa: VM1.ip }), pad: true }) });
+  return writePcap(toRecords(recs));
+}
+
+/** outer-vlan.pcap: outer 802.1Q (VNI 600) and outer 802.1ad + 802.1Q (VNI 601). */
+function outerVlan() {
+  const recs = [];
+  let t = 1_000;
+  const add = (p, vni, outerVlans) => { recs.push(kernelVxlan({ inner: p.frame, vni, outerVlans, t, id: t / 1000 })); t += 1_000; };
+  const dot1q = [{ vid: 5 }];
+  const qinq = [{ tpid: EtherType.QINQ, vid: 100 }, { vid: 200 }];
+  for (const p of pingPair({ t: 0, from: VM1, to: VM2, id: 9, seq: 1 })) add(p, 600, dot1q); //                   1-2
+  add(udpPacket({ t: 0, from: VM1, to: VM2, sport: 5353, dport: 53, payload: dns({ id: 9, name: 'vm2.lan' }) }), 600, dot1q); // 3
+  for (const p of pingPair({ t: 0, from: VM2, to: VM1, id: 10, seq: 1 })) add(p, 601, qinq); //                   4-5
+  add(udpPacket({ t: 0, from: VM2, to: VM1, sport: 5353, dport: 53, payload: dns({ id: 10, name: 'vm1.lan' }) }), 601, qinq); // 6
+  return writePcap(toRecords(recs));
+}
+
+const V6A = host('v6a', '02:00:00:bb:00:01', '2001:db8:10::1');
+const V6B = host('v6b', '02:00:00:bb:00:02', '2001:db8:20::2');
+const padOpt = (n) => Buffer.concat([Buffer.from([1, n - 2]), Buffer.alloc(n - 2)]); // one PadN option of n bytes
+
+/** inner-ipv6.pcap: inner IPv6 TCP, ICMPv6 and UDP with hop-by-hop / destination-options headers. */
+function innerIpv6() {
+  const recs = [];
+  let t = 1_000;
+  const add = (p) => { recs.push(kernelVxlan({ inner: p.frame, vni: 700, t, id: t / 1000 })); t += 1_000; };
+  // 1-8: plain IPv6 TCP session, FIN both ways
+  for (const p of tcpSession({ client: V6A, server: V6B, cport: 40000, sport: 443, t0: 0, cIsn: 0xaaaa0000, sIsn: 0xbbbb0000,
+    steps: [['c', 'S'], ['s', 'SA'], ['c', 'A'], ['c', 'PA', 200], ['s', 'PA', 800], ['c', 'FA'], ['s', 'FA'], ['c', 'A']] })) add(p);
+  // 9-10: ICMPv6 echo; request with hop-by-hop (router alert) + destination options, reply with destination options
+  for (const p of pingPair({ t: 0, from: V6A, to: V6B, id: 0x66, seq: 1,
+    ext: [{ type: 'hbh', options: IPV6_OPT_ROUTER_ALERT }, { type: 'dst', options: padOpt(6) }],
+    replyExt: [{ type: 'dst', options: padOpt(14) }] })) add(p);
+  // 11-12: DNS over IPv6, the query behind a hop-by-hop header
+  add(udpPacket({ t: 0, from: V6A, to: V6B, sport: 50053, dport: 53, payload: dns({ id: 0x600d, name: 'v6b.example', qtype: 28 }), ext: [{ type: 'hbh', options: padOpt(6) }] }));
+  add(udpPacket({ t: 0, from: V6B, to: V6A, sport: 53, dport: 50053, payload: dns({ id: 0x600d, name: 'v6b.example', qtype: 28, response: true, answer: V6B.ip }) }));
+  // 13-14: TCP SYN behind destination options, answered by RST|ACK
+  for (const p of tcpSession({ client: V6A, server: V6B, cport: 40001, sport: 8443, t0: 0, cIsn: 0xcccc0000, sIsn: 0,
+    ext: [{ type: 'dst', options: padOpt(6) }], steps: [['c', 'S'], ['s', 'RA']] })) add(p);
+  return writePcap(toRecords(recs));
+}
+
+/** outer-ipv6.pcap: VXLAN over an outer IPv6 header (UDP checksum filled in), one TCP session (VNI 800). */
+function outerIpv6() {
+  const recs = [];
+  let t = 1_000;
+  const O1 = '2001:db8:ffff::11';
+  const O2 = '2001:db8:ffff::12';
+  const add = (p) => {
+    const vx = vxlan({ vni: 800, payload: p.frame });
+    const sport = 32768 + (fnv1a(p.flow) % 28232);
+    const u = udp({ sport, dport: 4789, payload: vx, src: O1, dst: O2 });
+    const ip = ipv6({ src: O1, dst: O2, nextHeader: IpProto.UDP, payload: u, hopLimit: 64, flowLabel: fnv1a(p.flow) & 0xfffff });
+    recs.push({ t, data: ethernet({ dst: '52:54:00:12:34:02', src: '52:54:00:12:34:01', type: EtherType.IPV6, payload: ip }) });
+    t += 1_000;
+  };
+  for (const p of tcpSession({ client: VM1, server: VM2, cport: 36000, sport: 80, t0: 0, cIsn: 0x11110000, sIsn: 0x22220000,
+    steps: [['c', 'S'], ['s', 'SA'], ['c', 'A'], ['c', 'PA', 90], ['s', 'A'], ['s', 'PA', 1200], ['c', 'A'], ['c', 'FA'], ['s', 'FA'], ['c', 'A']] })) add(p);
+  return writePcap(toRecords(recs));
+}
+
+/** Split an IPv4 datagram's payload into fragments of at most `size` bytes (multiple of 8). */
+function ipv4Fragments({ from, to, proto, payload, size, id }) {
+  const frames = [];
+  for (let off = 0; off < payload.length; off += size) {
+    const part = payload.subarray(off, Math.min(off + size, payload.length));
+    const mf = off + size < payload.length;
+    const l3 = ipv4({ src: from.ip, dst: to.ip, proto, payload: part, id, mf, fragOffset: off, ttl: from.ttl });
+    frames.push(ethernet({ dst: to.mac, src: from.mac, type: EtherType.IPV4, payload: l3, pad: true }));
+  }
+  return frames;
+}
+
+function ipv6Fragments({ from, to, proto, payload, size, id }) {
+  const frames = [];
+  for (let off = 0; off < payload.length; off += size) {
+    const part = payload.subarray(off, Math.min(off + size, payload.length));
+    const m = off + size < payload.length;
+    const l3 = ipv6({ src: from.ip, dst: to.ip, nextHeader: proto, payload: part, ext: [{ type: 'frag', offset: off, m, id }], hopLimit: from.ttl });
+    frames.push(ethernet({ dst: to.mac, src: from.mac, type: EtherType.IPV6, payload: l3 }));
+  }
+  return frames;
+}
+
+/** inner-fragments.pcap: an inner IPv4 UDP datagram in 3 fragments (VNI 900), an inner IPv6 fragment pair (VNI 901). */
+function innerFragments() {
+  const recs = [];
+  let t = 1_000;
+  const add = (frame, vni) => { recs.push(kernelVxlan({ inner: frame, vni, t, id: t / 1000 })); t += 1_000; };
+  // VNI 900: frame 1 an unfragmented DNS query; frames 2-4 a 3000-byte UDP payload (3008-byte datagram)
+  // in fragments of 1480 / 1480 / 48 bytes: first (MF, offset 0, carries the UDP header), middle, last.
+  add(udpPacket({ t: 0, from: VM1, to: VM2, sport: 5300, dport: 53, payload: dns({ id: 0x900, name: 'frag.test' }) }).frame, 900);
+  const d4 = udp({ sport: 7000, dport: 7001, payload: filler(3000, 3), src: VM1.ip, dst: VM2.ip });
+  for (const f of ipv4Fragments({ from: VM1, to: VM2, proto: IpProto.UDP, payload: d4, size: 1480, id: 0x4242 })) add(f, 900);
+  // VNI 901: a 2000-byte UDP payload over IPv6 in 2 fragments (1448 + 560 bytes of the 2008-byte UDP datagram).
+  const d6 = udp({ sport: 7000, dport: 7001, payload: filler(2000, 5), src: V6A.ip, dst: V6B.ip });
+  for (const f of ipv6Fragments({ from: V6A, to: V6B, proto: IpProto.UDP, payload: d6, size: 1448, id: 0x00c0ffee })) add(f, 901);
+  return writePcap(toRecords(recs));
+}
+
+const FRAG_DEVIATIONS = {
+  reason:
+    'tshark reassembles fragments (ip.defragment and ipv6.defragment are on by default): it shows the first and middle fragments as "data" ' +
+    '(the oracle puts them under inner_l4 "data", which the golden test maps to other) and only the frame that completes the datagram as UDP; ' +
+    'and the oracle has no inner IPv6 fragment count. vxmon does not reassemble: only a fragment with offset 0 carries an L4 header, so only it ' +
+    'is counted in the L4 mix (under the protocol its header names); later fragments count as IP packets and fragments but in no L4 column; ' +
+    'IPv6 fragments count in inner_fragments as IPv4 ones do. ' +
+    'VNI 900: the DNS query + the first IPv4 fragment = 2 UDP, 0 other (the oracle: 2 UDP = DNS + the reassembling last fragment, 2 "data"); ' +
+    '3 fragments (the oracle\'s inner_ipv4_fragments agrees). VNI 901: the first IPv6 fragment = 1 UDP, 0 other; 2 fragments. ' +
+    'Frames, bytes and packet counts match the oracle.',
+  fields: {
+    900: { l4: { udp: 2, other: 0 } },
+    901: { l4: { udp: 1, other: 0 }, inner_fragments: 2 },
+  },
+};
+
+/** non-vxlan-udp.pcap: ordinary UDP on other ports, mixed with a few VXLAN frames (VNI 1000). */
+function nonVxlanUdp() {
+  const recs = [];
+  let t = 1_000;
+  const HOSTA = host('a', '52:54:00:12:34:01', '192.168.50.11');
+  const HOSTB = host('b', '52:54:00:12:34:02', '192.168.50.12');
+  const NS1 = host('ns', '52:54:00:12:34:03', '192.168.50.53');
+  const plain = (p) => { recs.push({ t, data: p.frame }); t += 1_000; };
+  const tunneled = (p) => { recs.push(kernelVxlan({ inner: p.frame, vni: 1000, t, id: t / 1000 })); t += 1_000; };
+  for (const p of dnsExchange({ t: 0, client: HOSTA, resolver: NS1, sport: 41000, id: 0xd001, name: 'example.org', answer: '192.0.2.1' })) plain(p); // 1-2  udp/53
+  const pings = pingPair({ t: 0, from: VM1, to: VM2, id: 0x1000, seq: 1 });
+  tunneled(pings[0]); //                                                                                                 3    VXLAN
+  plain(udpPacket({ t: 0, from: HOSTA, to: NS1, sport: 123, dport: 123, payload: ntp({ mode: 3, txSeconds: 1717243200 }) })); // 4  udp/123
+  plain(udpPacket({ t: 0, from: NS1, to: HOSTA, sport: 123, dport: 123, payload: ntp({ mode: 4, stratum: 2, txSeconds: 1717243200 }) })); // 5
+  tunneled(pings[1]); //                                                                                                 6    VXLAN
+  plain(udpPacket({ t: 0, from: HOSTA, to: NS1, sport: 38514, dport: 514, payload: Buffer.from('<30>Jun  1 12:00:06 a systemd[1]: Started vxmon.service.') })); // 7 udp/514
+  plain(udpPacket({ t: 0, from: HOSTB, to: NS1, sport: 38515, dport: 514, payload: Buffer.from('<30>Jun  1 12:00:07 b kernel: eth0: link up') })); //          8 udp/514
+  for (const p of dnsExchange({ t: 0, client: VM1, resolver: VM2, sport: 42000, id: 0xd002, name: 'vm2.lan', answer: VM2.ip })) tunneled(p); //         9-10 VXLAN
+  // 11: a VXLAN-looking payload sent FROM port 4789 to an ephemeral port (a reply direction): not a tunnel frame.
+  const inner11 = pingPair({ t: 0, from: VM2, to: VM1, id: 0x1001, seq: 1 })[0].frame;
+  recs.push({ t, data: vxlanOverIpv4({ inner: inner11, vni: 1000, outerSrcMac: HOSTB.mac, outerDstMac: HOSTA.mac, outerSrc: HOSTB.ip, outerDst: HOSTA.ip, sport: 4789, dport: 51234, ttl: 64, df: true }) });
+  t += 1_000;
+  // 12: VXLAN to the Linux kernel's legacy port 8472: not a tunnel port for vxmon's default config.
+  const inner12 = pingPair({ t: 0, from: VM2, to: VM1, id: 0x1002, seq: 1 })[0].frame;
+  recs.push(kernelVxlan({ inner: inner12, vni: 1000, t, dport: 8472, sport: 40000 }));
+  return writePcap(toRecords(recs));
+}
+
+// ---- link-layer twins: the same 11 IPv4 packets on several link types and file formats
+
+const TWIN_VNI = 1100;
+/** The Ethernet frames every twin carries: 10 VXLAN frames (VNI 1100) and 1 DNS query from the host itself. */
+function twinFrames() {
+  const out = [];
+  let t = 1_000;
+  const tun = (p) => { out.push({ t, data: kernelVxlan({ inner: p.frame, vni: TWIN_VNI, t, id: t / 1000 }).data, pktType: PktType.HOST }); t += 1_234; };
+  for (const p of pingPair({ t: 0, from: VM1, to: VM2, id: 0x1100, seq: 1 })) tun(p); //  1-2
+  for (const p of tcpSession({ client: VM1, server: VM2, cport: 34000, sport: 8080, t0: 0, cIsn: 0x0a0b0c0d, sIsn: 0x01020304,
+    steps: [['c', 'S'], ['s', 'SA'], ['c', 'A'], ['c', 'PA', 64], ['s', 'PA', 256], ['c', 'FA'], ['s', 'FA'], ['c', 'A']] })) tun(p); // 3-10
+  const h = host('me', '52:54:00:12:34:02', '192.168.50.12');
+  const ns1 = host('ns', '52:54:00:12:34:03', '192.168.50.53');
+  out.splice(5, 0, { t: 1_000 + 5 * 1_234 - 600, data: udpPacket({ t: 0, from: h, to: ns1, sport: 45000, dport: 53, payload: dns({ id: 0x7777, name: 'example.net' }) }).frame, pktType: PktType.OUTGOING }); // 6: not a tunnel frame
+  return out;
+}
+/** Sub-microsecond digits for the nanosecond files: frame i gets i*111 + 7 extra ns. */
+const twinNs = (i) => i * 111 + 7;
+const twinRecords = (map = (f) => f.data) => twinFrames().map((f, i) => ({ ts: at(f.t, twinNs(i)), data: map(f) }));
+
+function toSll(f) {
+  const { type, l3 } = stripEthernet(f.data);
+  return sll({ pktType: f.pktType, address: f.data.subarray(6, 12).toString('hex').match(/../g).join(':'), protocol: type, payload: l3 });
+}
+function toSll2(f) {
+  const { type, l3 } = stripEthernet(f.data);
+  return sll2({ protocol: type, ifindex: 2, pktType: f.pktType, address: f.data.subarray(6, 12).toString('hex').match(/../g).join(':'), payload: l3 });
+}
+
+function twoInterfaces() {
+  const frames = twinFrames();
+  const interfaces = [
+    { linkType: LinkType.ETHERNET, tsresol: 6, name: 'ens5' },
+    { linkType: LinkType.LINUX_SLL, tsresol: 9, name: 'any' },
+  ];
+  // Even frames on the Ethernet interface (µs clock), odd frames on the cooked one (ns clock).
+  const packets = frames.map((f, i) => (i % 2 === 0
+    ? { iface: 0, ts: at(f.t), data: f.data }
+    : { iface: 1, ts: at(f.t, twinNs(i)), data: toSll(f) }));
+  return writePcapng(interfaces, packets);
+}
+
+/** snaplen-128.pcap: a capture taken with -s 128: big frames are cut (caplen < len) but every header is whole. */
+function snaplen128() {
+  const recs = [];
+  let t = 1_000;
+  for (const p of tcpSession({ client: VM1, server: VM2, cport: 39000, sport: 80, t0: 0, cIsn: 0x12340000, sIsn: 0x56780000,
+    steps: [['c', 'S'], ['s', 'SA'], ['c', 'A'], ['c', 'PA', 100], ['s', 'PA', 1448], ['s', 'PA', 1448], ['s', 'PA', 1000], ['c', 'A'],
+      ['c', 'FA'], ['s', 'FA'], ['c', 'A']] })) {
+    recs.push(kernelVxlan({ inner: p.frame, vni: 1200, t, id: t / 1000 }));
+    t += 700;
+  }
+  // Frames longer than 128 bytes: the 100-byte request (14+20+8+8 + 14+20+32+100 = 216) and the three
+  // server segments: 4 frames with caplen 128 < len. The rest (116-124 bytes) are whole.
+  return writePcap(toRecords(recs), { snaplen: 128 });
+}
+
+// ---------------------------------------------------------------- registry
+
+export const FIXTURES = [
+  { name: 'aws-multi-vni.pcap', build: awsMultiVni },
+  { name: 'packetlength-100.pcap', build: packetLength100, deviations: PL_DEVIATIONS },
+  { name: 'bad-flags.pcap', build: badFlags, deviations: BAD_FLAGS_DEVIATIONS },
+  { name: 'reserved-bits.pcap', build: reservedBits },
+  { name: 'inner-vlan.pcap', build: innerVlan },
+  { name: 'outer-vlan.pcap', build: outerVlan },
+  { name: 'inner-ipv6.pcap', build: innerIpv6 },
+  { name: 'outer-ipv6.pcap', build: outerIpv6 },
+  { name: 'inner-fragments.pcap', build: innerFragments, deviations: FRAG_DEVIATIONS },
+  { name: 'non-vxlan-udp.pcap', build: nonVxlanUdp },
+  { name: 'ethernet-twin.pcap', build: () => writePcap(twinRecords(), {}) },
+  { name: 'linux-cooked-v1.pcap', build: () => writePcap(twinRecords(toSll), { linkType: LinkType.LINUX_SLL }) },
+  { name: 'linux-cooked-v2.pcap', build: () => writePcap(twinRecords(toSll2), { linkType: LinkType.LINUX_SLL2 }) },
+  { name: 'raw-ip.pcap', build: () => writePcap(twinRecords((f) => stripEthernet(f.data).l3), { linkType: LinkType.RAW }) },
+  { name: 'two-interfaces.pcapng', build: twoInterfaces },
+  { name: 'nanosecond.pcap', build: () => writePcap(twinRecords(), { nanos: true }) },
+  { name: 'nanosecond-be.pcap', build: () => writePcap(twinRecords(), { nanos: true, bigEndian: true }) },
+  { name: 'microsecond-be.pcap', build: () => writePcap(twinRecords(), { bigEndian: true }) },
+  { name: 'snaplen-128.pcap', build: snaplen128 },
+];
+
+const deviationsName = (name) => name.replace(/\.(pcapng|pcap)$/, '.deviations.json');
+
+/** Write every fixture (and deviations file) into dir; returns the file names written. */
+function writeAll(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  const written = [];
+  for (const f of FIXTURES) {
+    fs.writeFileSync(path.join(dir, f.name), f.build());
+    written.push(f.name);
+    if (f.deviations) {
+      const dn = deviationsName(f.name);
+      fs.writeFileSync(path.join(dir, dn), JSON.stringify(f.deviations, null, 2) + '\n');
+      written.push(dn);
+    }
+  }
+  return written;
+}
+
+function runOracle(name) {
+  const rel = path.join(CRAFTED_REL, name);
+  const res = spawnSync('python3', [path.join('pcaps', 'gen', 'oracle.py'), rel], { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (res.status !== 0) throw new Error(`oracle.py ${rel} failed (${res.status}): ${res.stderr}`);
+  const j = JSON.parse(res.stdout);
+  if (j.tshark_exit_code !== 0) throw new Error(`tshark failed on ${rel}: ${j.tshark_stderr}`);
+  fs.writeFileSync(path.join(ROOT, rel + '.oracle.json'), res.stdout);
+  return j;
+}
+
+function main(argv) {
+  const check = argv.includes('--check');
+  const noOracle = argv.includes('--no-oracle');
+  const crafted = path.join(ROOT, CRAFTED_REL);
+  if (check) {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vxmon-fixtures-'));
+    try {
+      const names = writeAll(tmp);
+      const problems = [];
+      for (const n of names) {
+        const committed = path.join(crafted, n);
+        if (!fs.existsSync(committed)) problems.push(`${n}: not committed`);
+        else if (!fs.readFileSync(committed).equals(fs.readFileSync(path.join(tmp, n)))) problems.push(`${n}: differs from the regenerated file`);
+      }
+      const known = new Set(names);
+      for (const n of fs.existsSync(crafted) ? fs.readdirSync(crafted) : []) {
+        if (!n.endsWith('.oracle.json') && !known.has(n)) problems.push(`${n}: committed but not produced by the generator`);
+      }
+      if (problems.length) {
+        console.error(`make-fixtures --check: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+        process.exitCode = 1;
+      } else {
+        console.log(`make-fixtures --check: ${names.length} files regenerate byte for byte`);
+      }
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    return;
+  }
+  const names = writeAll(crafted);
+  for (const n of names) {
+    if (n.endsWith('.deviations.json')) continue;
+    const size = fs.statSync(path.join(crafted, n)).size;
+    if (noOracle) { console.log(`${n}: ${size} bytes`); continue; }
+    const j = runOracle(n);
+    const vnis = Object.entries(j.vxlan_4789.outer).map(([v, s]) => `${v}:${s.frames}`).join(' ');
+    console.log(`${n}: ${size} bytes, ${j.frames_total} frames, vxlan/4789 outer ${vnis || '(none)'}`);
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv.slice(2));
