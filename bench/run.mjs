@@ -1,0 +1,270 @@
+#!/usr/bin/env node
+// vxmon throughput bench (`npm run bench`). Reported, never asserted: no speed
+// figure makes this exit non-zero.
+//
+//   (a) read only      readCaptureFile() into a sink that only sums capturedLength
+//   (b) pipeline       readCaptureFile() into the real Pipeline (decode + per-VNI stats)
+//   (c) plain loop     bench/plain-loop.mjs: readSync chunks + VNI at a fixed offset
+//
+// Options: --frames N (1e6) --seed S (1) --runs K (3) --file PATH --json
+// The capture comes from bench/gen-aws-capture.mjs, cached in bench/.cache/.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { performance } from 'node:perf_hooks';
+import { ensureCapture } from './gen-aws-capture.mjs';
+import { plainVniCount } from './plain-loop.mjs';
+
+const TARGET_FPS = 5e6; // the issue's goal for (b) on one core; information only
+
+// ------------------------------------------------------------------ options
+
+function parseArgs(argv) {
+  const o = { frames: 1_000_000, seed: 1, runs: 3, file: null, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--frames') o.frames = Number(val());
+    else if (a === '--seed') o.seed = Number(val());
+    else if (a === '--runs') o.runs = Number(val());
+    else if (a === '--file') o.file = val();
+    else if (a === '--json') o.json = true;
+    else if (a === '-h' || a === '--help') {
+      console.log('usage: npm run bench -- [--frames N] [--seed S] [--runs K] [--file PATH] [--json]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  if (!Number.isSafeInteger(o.frames) || o.frames < 1) throw new Error('--frames must be a positive integer');
+  if (!Number.isInteger(o.seed)) throw new Error('--seed must be an integer');
+  if (!Number.isSafeInteger(o.runs) || o.runs < 1) throw new Error('--runs must be a positive integer');
+  return o;
+}
+
+// ------------------------------------------------------------------ helpers
+
+/** A gc() handle without needing --expose-gc on the command line. */
+function getGc() {
+  if (typeof globalThis.gc === 'function') return globalThis.gc;
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    return vm.runInNewContext('gc');
+  } catch {
+    return () => {};
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function summarise(seconds, frames, bytes) {
+  const best = Math.min(...seconds);
+  const med = median(seconds);
+  return {
+    seconds: seconds.map((s) => +s.toFixed(4)),
+    framesPerSec: { best: frames / best, median: frames / med },
+    mbPerSec: { best: bytes / 1e6 / best, median: bytes / 1e6 / med },
+  };
+}
+
+/** Reads the whole file once so every mode starts with a warm page cache. */
+function warmPageCache(file) {
+  const fd = fs.openSync(file, 'r');
+  const b = Buffer.allocUnsafe(4 << 20);
+  try {
+    while (fs.readSync(fd, b, 0, b.length, null) > 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const mb = (n) => (n / 1e6).toFixed(1);
+const mfps = (n) => (n / 1e6).toFixed(2);
+
+// ------------------------------------------------------------------ main
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const log = opts.json ? (...a) => console.error(...a) : (...a) => console.log(...a);
+
+  let file;
+  if (opts.file) {
+    file = path.resolve(opts.file);
+    if (!fs.existsSync(file)) throw new Error(`${opts.file}: no such file`);
+  } else {
+    file = ensureCapture({ frames: opts.frames, seed: opts.seed, log });
+  }
+  const fileBytes = fs.statSync(file).size;
+  let meta = null;
+  const metaPath = file.replace(/\.pcap$/, '') + '.json';
+  if (!opts.file && fs.existsSync(metaPath)) {
+    try { meta = JSON.parse(fs.readFileSync(metaPath, 'utf8')); } catch { meta = null; }
+  }
+
+  // The project under test, compiled by `npm run build`.
+  let readCaptureFile, Pipeline, makeDecoderConfig;
+  try {
+    ({ readCaptureFile } = await import('../dist/capture/pcap-file-source.js'));
+    ({ Pipeline } = await import('../dist/pipeline.js'));
+    ({ makeDecoderConfig } = await import('../dist/decode/decoder-config.js'));
+  } catch (e) {
+    throw new Error(`cannot load the compiled project from dist/ (run \`npm run build\` first): ${e.message}`);
+  }
+
+  const gc = getGc();
+  const cpu = os.cpus();
+  const machine = {
+    node: process.version,
+    cpu: cpu[0]?.model?.trim() ?? 'unknown',
+    cores: cpu.length,
+    platform: `${os.platform()} ${os.arch()}`,
+    totalMemGB: +(os.totalmem() / 2 ** 30).toFixed(1),
+  };
+
+  log(`capture: ${path.relative(process.cwd(), file) || file} (${mb(fileBytes)} MB)`);
+  log(`machine: Node ${machine.node}, ${machine.cpu}, ${machine.cores} cores, ${machine.platform}`);
+  log(`warming the page cache, then ${opts.runs} run(s) per figure ...`);
+  warmPageCache(file);
+
+  // (a) read only
+  const readSecs = [];
+  let readFrames = 0;
+  let readSum = 0;
+  for (let r = 0; r < opts.runs; r++) {
+    const sink = {
+      sum: 0,
+      frames: 0,
+      onFrame(buf, offset, capturedLength) {
+        this.sum += capturedLength;
+        this.frames++;
+      },
+    };
+    const t0 = performance.now();
+    const st = await readCaptureFile(file, sink);
+    readSecs.push((performance.now() - t0) / 1000);
+    readFrames = st.frames;
+    readSum = sink.sum;
+    if (sink.frames !== st.frames) log(`  note: sink saw ${sink.frames} frames, reader reported ${st.frames}`);
+  }
+  const frames = readFrames;
+
+  // (b) the pipeline
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const pipeSecs = [];
+  let p = null;
+  let heapAfter = 0;
+  for (let r = 0; r < opts.runs; r++) {
+    p = null;
+    gc();
+    p = new Pipeline(makeDecoderConfig());
+    const t0 = performance.now();
+    await readCaptureFile(file, p);
+    pipeSecs.push((performance.now() - t0) / 1000);
+    heapAfter = process.memoryUsage().heapUsed;
+  }
+  gc();
+  const heapRetained = process.memoryUsage().heapUsed;
+  const outcomes = p.decoderStats.outcomes();
+  const pipeFrames = p.decoderStats.frames;
+  const decoded = outcomes.decoded ?? 0;
+  const dropped = Object.fromEntries(Object.entries(outcomes).filter(([k, v]) => k !== 'decoded' && v > 0));
+  const vniCount = p.vniStats.size;
+  const pipeByVni = new Map(p.vniStats.figures().filter((f) => f.tunnel === 'vxlan').map((f) => [f.vni, f.frames]));
+
+  // (c) plain loop
+  const plainSecs = [];
+  let plain = null;
+  for (let r = 0; r < opts.runs; r++) {
+    const t0 = performance.now();
+    plain = plainVniCount(file);
+    plainSecs.push((performance.now() - t0) / 1000);
+  }
+
+  // Cross-check: the pipeline's per-VNI frame counts against the plain loop's.
+  let agree = plain.byVni.size === pipeByVni.size;
+  if (agree) for (const [vni, n] of plain.byVni) if (pipeByVni.get(vni) !== n) { agree = false; break; }
+
+  const result = {
+    capture: {
+      file,
+      frames,
+      bytes: fileBytes,
+      generated: meta
+        ? {
+            seed: meta.seed,
+            vnis: meta.vnis,
+            sessionsStarted: meta.sessions,
+            meanFrameBytes: meta.meanFrameBytes,
+            framesByProto: meta.framesByProto,
+          }
+        : null,
+    },
+    machine,
+    runs: opts.runs,
+    readOnly: { ...summarise(readSecs, frames, fileBytes), capturedBytes: readSum },
+    pipeline: {
+      ...summarise(pipeSecs, frames, fileBytes),
+      targetFramesPerSec: TARGET_FPS,
+      targetMetByBest: frames / Math.min(...pipeSecs) >= TARGET_FPS,
+      frames: pipeFrames,
+      decoded,
+      dropped,
+      vnis: vniCount,
+      perVniAgreesWithPlainLoop: agree,
+    },
+    plainLoop: { ...summarise(plainSecs, plain.frames, fileBytes), vnis: plain.byVni.size },
+    heap: {
+      beforePipelineBytes: heapBefore,
+      afterPipelineBytes: heapAfter,
+      afterPipelineGcBytes: heapRetained,
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    },
+  };
+
+  if (opts.json) {
+    const round = (k, v) => (typeof v === 'number' && !Number.isInteger(v) ? +v.toPrecision(6) : v);
+    console.log(JSON.stringify(result, round, 2));
+    return;
+  }
+
+  const row = (label, s, extra = '') =>
+    `${label.padEnd(30)}${`${mfps(s.framesPerSec.best)} / ${mfps(s.framesPerSec.median)}`.padStart(16)}` +
+    `${`${s.mbPerSec.best.toFixed(0)} / ${s.mbPerSec.median.toFixed(0)}`.padStart(16)}  ${extra}`;
+  log('');
+  log(`${frames.toLocaleString('en-US')} frames, ${mb(fileBytes)} MB; best / median of ${opts.runs} run(s)`);
+  log(`${''.padEnd(30)}${'M frames/s'.padStart(16)}${'MB/s'.padStart(16)}`);
+  log(row('(a) read only', result.readOnly));
+  log(
+    row(
+      '(b) read + decode + per-VNI',
+      result.pipeline,
+      `target >= ${mfps(TARGET_FPS)} M/s (info): ${result.pipeline.targetMetByBest ? 'met' : 'not met'}`,
+    ),
+  );
+  log(row('(c) plain loop (VNI only)', result.plainLoop, 'reference, no validation'));
+  log('');
+  const droppedText = Object.keys(dropped).length
+    ? Object.entries(dropped).map(([k, v]) => `${k} ${v}`).join(', ')
+    : 'none dropped';
+  log(`(b) frames ${pipeFrames.toLocaleString('en-US')}, decoded ${decoded.toLocaleString('en-US')} (${droppedText}), VNIs ${vniCount}`);
+  log(`    per-VNI frame counts ${agree ? 'agree' : 'DO NOT agree'} with the plain loop (${plain.byVni.size} VNIs)`);
+  log(
+    `heap used: ${mb(heapBefore)} MB before (b), ${mb(heapAfter)} MB right after, ` +
+      `${mb(heapRetained)} MB after gc with the last Pipeline alive; max RSS ${mb(result.heap.maxRssBytes)} MB`,
+  );
+}
+
+main().catch((e) => {
+  console.error(`bench: ${e.message}`);
+  process.exitCode = 1;
+});

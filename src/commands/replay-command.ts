@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import { makeDecoderConfig, type ReservedPolicy } from '../decode/decoder-config.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { replay } from '../replay.js';
+import { ProgressLine } from '../report/progress.js';
+import { formatReport } from '../report/table.js';
+import { parsePortList } from './flag-values.js';
+
+export const REPLAY_HELP = `usage: vxmon replay FILE... [options]
+
+Replays pcap or pcapng captures (FILE "-" reads standard input, e.g.
+"tcpdump -i eth0 -w - udp port 4789 | vxmon replay -") and prints per-VNI
+figures and the outcome of every frame. Several files add up as one capture.
+
+options:
+  --json                       print the report as JSON (schema in README.md)
+  --vxlan-port PORT[,PORT...]  UDP destination ports carrying VXLAN (default 4789)
+  --reserved-bits POLICY       permissive (default: ignore reserved VXLAN bits, as
+                               RFC 7348 tells receivers) or strict (drop frames
+                               that set them, counted as vxlan_reserved_nonzero)
+  -h, --help                   this help
+
+exit codes: 0 success, 2 bad command line, 3 a capture file is unreadable or
+malformed (the figures read before the fault are still printed).`;
+
+export async function replayCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        'vxlan-port': { type: 'string' },
+        'reserved-bits': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`replay: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(REPLAY_HELP + '\n');
+    return ExitCode.OK;
+  }
+  if (positionals.length === 0) throw new UsageError('replay: no capture file given (see vxmon replay --help)');
+  const reserved = values['reserved-bits'] ?? 'permissive';
+  if (reserved !== 'permissive' && reserved !== 'strict') {
+    throw new UsageError(`replay: --reserved-bits must be permissive or strict, not "${reserved}"`);
+  }
+  const vxlanPorts = values['vxlan-port'] === undefined ? undefined : parsePortList('--vxlan-port', values['vxlan-port']);
+  const decoder = makeDecoderConfig({ vxlanPorts, reservedPolicy: reserved as ReservedPolicy });
+
+  const progress = new ProgressLine(process.stderr);
+  const result = await replay(positionals, {
+    decoder,
+    onProgress: progress.enabled ? (p, read, size, frames) => progress.update(p, read, size, frames) : undefined,
+  });
+  progress.clear();
+
+  if (values.json) {
+    const error = result.error
+      ? { code: result.error.code, file: result.error.file, offset: result.error.offset, message: result.error.message }
+      : undefined;
+    process.stdout.write(JSON.stringify({ ...result.report, error }, null, 2) + '\n');
+  } else {
+    process.stdout.write(formatReport(result.report) + '\n');
+  }
+  if (result.error) throw result.error;
+  return ExitCode.OK;
+}

@@ -1,0 +1,71 @@
+import { readCaptureFile } from './capture/pcap-file-source.js';
+import type { DecoderConfig } from './decode/decoder-config.js';
+import type { OutcomeName } from './decode/outcome.js';
+import { InputError } from './errors.js';
+import { Pipeline } from './pipeline.js';
+import type { VniFigures } from './aggregate/vni-stats.js';
+
+export interface FileFigures {
+  path: string;
+  format: 'pcap' | 'pcapng' | 'unknown';
+  frames: number;
+  bytes: number;
+}
+
+/** What `vxmon replay --json` prints (schema documented in README.md). */
+export interface ReplayReport {
+  frames: number;
+  outcomes: Record<OutcomeName, number>;
+  vnis: VniFigures[];
+  files: FileFigures[];
+}
+
+export interface ReplayResult {
+  report: ReplayReport;
+  /** The malformed or unreadable file that stopped the replay; the report holds what was read before it. */
+  error?: InputError;
+}
+
+export interface ReplayOptions {
+  decoder: DecoderConfig;
+  /** Called at most once per read chunk. */
+  onProgress?: (path: string, bytesRead: number, fileSize: number, frames: number) => void;
+}
+
+/**
+ * Replays capture files in order through one pipeline, so their numbers add
+ * up as one capture. Stops at the first bad file; what was read until then
+ * stays counted and is returned with the error.
+ */
+export async function replay(paths: readonly string[], opts: ReplayOptions): Promise<ReplayResult> {
+  const pipeline = new Pipeline(opts.decoder);
+  const files: FileFigures[] = [];
+  let error: InputError | undefined;
+  for (const path of paths) {
+    const framesBefore = pipeline.decoderStats.frames;
+    const onProgress = opts.onProgress;
+    try {
+      const stats = await readCaptureFile(path, pipeline, {
+        onProgress: onProgress
+          ? (bytesRead, fileSize) => onProgress(path, bytesRead, fileSize, pipeline.decoderStats.frames)
+          : undefined,
+      });
+      files.push({ path, format: stats.format, frames: stats.frames, bytes: stats.bytesRead });
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      error = e;
+      files.push({ path, format: 'unknown', frames: pipeline.decoderStats.frames - framesBefore, bytes: -1 });
+      break;
+    }
+  }
+  return { report: reportOf(pipeline, files), error };
+}
+
+export function reportOf(pipeline: Pipeline, files: FileFigures[]): ReplayReport {
+  return {
+    frames: pipeline.decoderStats.frames,
+    outcomes: pipeline.decoderStats.outcomes(),
+    vnis: pipeline.vniStats.figures(),
+    files,
+  };
+}

@@ -1,0 +1,38 @@
+import type { ReplayReport } from '../replay.js';
+
+/** Right-aligns cells under their headers; the first column is left-aligned. */
+export function alignTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+const n = (x: number) => String(x);
+
+/** The human form of a replay report: per-VNI table, then outcomes. */
+export function formatReport(report: ReplayReport): string {
+  const out: string[] = [];
+  const files = report.files.map((f) => `${f.path} (${f.format}, ${f.frames} frames)`).join(', ');
+  out.push(`read ${report.frames} frames from ${files || 'no file'}`);
+  out.push('');
+  if (report.vnis.length === 0) {
+    out.push('no tunnel frames (is the VXLAN port right? see --vxlan-port)');
+  } else {
+    const header = ['TUNNEL/VNI', 'FRAMES', 'WIRE_B', 'INNER_L2_B', 'IPV4', 'IPV4_B', 'IPV6', 'IPV6_B',
+      'TCP', 'UDP', 'ICMP', 'OTHER', 'TRUNC', 'FRAG', 'SYN', 'SYNACK', 'FIN', 'RST'];
+    const rows = report.vnis.map((v) => [
+      `${v.tunnel}/${v.vni}`, n(v.frames), n(v.wire_bytes), n(v.inner_l2_bytes),
+      n(v.inner_ipv4_packets), n(v.inner_ipv4_bytes), n(v.inner_ipv6_packets), n(v.inner_ipv6_bytes),
+      n(v.l4.tcp), n(v.l4.udp), n(v.l4.icmp), n(v.l4.other), n(v.truncated_frames), n(v.inner_fragments),
+      n(v.tcp.syn), n(v.tcp.synack), n(v.tcp.fin), n(v.tcp.rst),
+    ]);
+    out.push(alignTable(header, rows));
+  }
+  out.push('');
+  const outcomeRows = Object.entries(report.outcomes)
+    .filter(([name, count]) => count > 0 || name === 'decoded')
+    .map(([name, count]) => [name, n(count)]);
+  out.push(alignTable(['OUTCOME', 'FRAMES'], outcomeRows));
+  return out.join('\n');
+}

@@ -1,0 +1,129 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * The CLI as a user runs it: the compiled `dist/cli.js` as a child process
+ * (`npm test` runs tsc first). Expected figures for the AWS sample come from
+ * its tshark oracle (pcaps/corpus/suricata-verify/vxlan-decoder-03/vxlan.pcap.oracle.json):
+ * 100 frames, all VXLAN VNI 5569041, 26048 wire bytes, 19648 inner IPv4 bytes.
+ */
+const CLI = join(__dirname, '../../dist/cli.js');
+const AWS_SAMPLE = join(__dirname, '../../pcaps/corpus/suricata-verify/vxlan-decoder-03/vxlan.pcap');
+const tmp = mkdtempSync(join(tmpdir(), 'vxmon-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function vxmon(args: string[], input?: Buffer) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('vxmon replay', () => {
+  it('prints the per-VNI table for the bundled AWS sample', () => {
+    const r = vxmon(['replay', AWS_SAMPLE]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^read 100 frames from /);
+    // One row for the VNI: frames 100, wire bytes 26048.
+    expect(r.stdout).toMatch(/vxlan\/5569041\s+100\s+26048\s+21048\s+100\s+19648/);
+    expect(r.stdout).toMatch(/^decoded\s+100$/m);
+  });
+
+  it('--json has the documented schema', () => {
+    const r = vxmon(['replay', '--json', AWS_SAMPLE]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.frames).toBe(100);
+    expect(j.outcomes.decoded).toBe(100);
+    expect(Object.values(j.outcomes as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(100);
+    expect(j.vnis).toHaveLength(1);
+    expect(Object.keys(j.vnis[0]).sort()).toEqual(
+      ['tunnel', 'vni', 'frames', 'wire_bytes', 'inner_l2_bytes', 'inner_ipv4_packets', 'inner_ipv4_bytes',
+        'inner_ipv6_packets', 'inner_ipv6_bytes', 'truncated_frames', 'inner_fragments', 'inner_dropped',
+        'l4', 'tcp', 'last_frame_time'].sort(),
+    );
+    // From the oracle: inner TCP 82 packets, UDP 18; SYN 4, SYN-ACK 4, FIN 6, RST 0.
+    expect(j.vnis[0]).toMatchObject({ tunnel: 'vxlan', vni: 5569041, l4: { tcp: 82, udp: 18, icmp: 0, other: 0 },
+      tcp: { syn: 4, synack: 4, fin: 6, rst: 0 } });
+    expect(j.files).toEqual([{ path: AWS_SAMPLE, format: 'pcap', frames: 100, bytes: 27672 }]);
+  });
+
+  it('reads standard input with "-" and gets the same figures', () => {
+    const fromFile = JSON.parse(vxmon(['replay', '--json', AWS_SAMPLE]).stdout);
+    const r = vxmon(['replay', '--json', '-'], readFileSync(AWS_SAMPLE));
+    expect(r.code).toBe(0);
+    const fromStdin = JSON.parse(r.stdout);
+    expect(fromStdin.vnis).toEqual(fromFile.vnis);
+    expect(fromStdin.outcomes).toEqual(fromFile.outcomes);
+  });
+
+  it('adds up several files as one capture', () => {
+    const r = vxmon(['replay', '--json', AWS_SAMPLE, AWS_SAMPLE]);
+    const j = JSON.parse(r.stdout);
+    expect(j.frames).toBe(200);
+    expect(j.vnis[0].wire_bytes).toBe(2 * 26048);
+  });
+
+  it('a record cut at end of file: figures read so far, one error line with file and offset, exit 3', () => {
+    const whole = readFileSync(AWS_SAMPLE);
+    const cut = join(tmp, 'cut.pcap');
+    writeFileSync(cut, whole.subarray(0, whole.length - 10)); // the last record loses 10 bytes
+    const r = vxmon(['replay', cut]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^read 99 frames/);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^vxmon: ${cut}: at byte \\d+: `));
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('--json still reports the numbers and names the error', () => {
+    const bad = join(tmp, 'bad-magic.pcap');
+    writeFileSync(bad, Buffer.from('this is not a capture file at all, just text\n'));
+    const r = vxmon(['replay', '--json', bad]);
+    expect(r.code).toBe(3);
+    const j = JSON.parse(r.stdout);
+    expect(j.frames).toBe(0);
+    expect(j.error).toMatchObject({ code: 'E_INPUT_FORMAT', file: bad, offset: 0 });
+  });
+
+  it('a missing file is one line and exit 3', () => {
+    const r = vxmon(['replay', join(tmp, 'nope.pcap')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/nope\.pcap: no such file/);
+  });
+
+  it('bad flags are usage errors (exit 2), one line', () => {
+    for (const args of [
+      ['replay', '--bogus', AWS_SAMPLE],
+      ['replay', '--reserved-bits', 'lenient', AWS_SAMPLE],
+      ['replay', '--vxlan-port', '70000', AWS_SAMPLE],
+      ['replay', '--vxlan-port', '4789,x', AWS_SAMPLE],
+      ['replay'],
+      ['frobnicate'],
+    ]) {
+      const r = vxmon(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^vxmon: /);
+    }
+  });
+
+  it('--vxlan-port moves the tunnel port: the AWS sample on 8472 only is all udp_not_tunnel_port', () => {
+    const j = JSON.parse(vxmon(['replay', '--json', '--vxlan-port', '8472', AWS_SAMPLE]).stdout);
+    expect(j.vnis).toEqual([]);
+    expect(j.outcomes.udp_not_tunnel_port).toBe(100);
+  });
+
+  it('--help on every command exits 0', () => {
+    for (const args of [['--help'], ['replay', '--help']]) {
+      const r = vxmon(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^usage: vxmon/);
+    }
+    expect(vxmon(['--version']).stdout).toMatch(/^vxmon \d+\.\d+\.\d+/);
+  });
+});
