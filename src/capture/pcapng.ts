@@ -65,6 +65,8 @@ export class PcapngParser implements FormatParser {
   private ifCount = 0;
   private readonly ifLinkType: number[] = [];
   private readonly ifSnapLen: number[] = [];
+  /** min(snap length if set, MAX_CAPTURED_LENGTH), per interface. */
+  private readonly ifCapLimit: number[] = [];
   private readonly ifTime: PcapngTimestamp[] = [];
   private readonly linkTypeSeen = new Uint8Array(65536);
 
@@ -109,7 +111,9 @@ export class PcapngParser implements FormatParser {
         const iface = dv.getUint32(pos + 8, le);
         if (iface >= this.ifCount) throw this.unknownInterface(type, iface, base + pos);
         const capLen = dv.getUint32(pos + 20, le);
-        this.checkCapLen(type, capLen, len, iface, base + pos);
+        if (EPB_DATA + 4 + capLen + pad4(capLen) > len || capLen > this.ifCapLimit[iface]) {
+          throw this.capLenError(type, capLen, len, iface, base + pos);
+        }
         const ts = this.ifTime[iface];
         ts.convert(dv.getUint32(pos + 12, le), dv.getUint32(pos + 16, le));
         sink.onFrame(buf, pos + EPB_DATA, capLen, dv.getUint32(pos + 24, le), ts.sec, ts.nsec, this.ifLinkType[iface]);
@@ -151,6 +155,7 @@ export class PcapngParser implements FormatParser {
         const minor = dv.getUint16(pos + 14, le);
         if (major !== 1) throw this.err(base + pos, `unsupported pcapng version ${major}.${minor} (expected 1.x)`);
         this.littleEndian = le;
+        this.ifCount = 0;
         return;
       }
       case BT_IDB:
@@ -161,7 +166,9 @@ export class PcapngParser implements FormatParser {
         const iface = dv.getUint16(pos + 8, le);
         if (iface >= this.ifCount) throw this.unknownInterface(type, iface, base + pos);
         const capLen = dv.getUint32(pos + 20, le);
-        this.checkCapLen(type, capLen, len, iface, base + pos);
+        if (EPB_DATA + 4 + capLen + pad4(capLen) > len || capLen > this.ifCapLimit[iface]) {
+          throw this.capLenError(type, capLen, len, iface, base + pos);
+        }
         const ts = this.ifTime[iface];
         ts.convert(dv.getUint32(pos + 12, le), dv.getUint32(pos + 16, le));
         this.sink.onFrame(buf, pos + EPB_DATA, capLen, dv.getUint32(pos + 24, le), ts.sec, ts.nsec, this.ifLinkType[iface]);
@@ -205,6 +212,7 @@ export class PcapngParser implements FormatParser {
     const i = this.ifCount++;
     this.ifLinkType[i] = linkType;
     this.ifSnapLen[i] = snapLen;
+    this.ifCapLimit[i] = snapLen !== 0 && snapLen < MAX_CAPTURED_LENGTH ? snapLen : MAX_CAPTURED_LENGTH;
     if (i < this.ifTime.length) this.ifTime[i].configure(tsresol, tsoffset);
     else this.ifTime.push(new PcapngTimestamp(tsresol, tsoffset));
     if (this.linkTypeSeen[linkType] === 0) {
@@ -213,18 +221,16 @@ export class PcapngParser implements FormatParser {
     }
   }
 
-  /** EPB / PB: captured length inside the block, within snap length and our limit. */
-  private checkCapLen(type: number, capLen: number, len: number, iface: number, offset: number): void {
+  /** EPB / PB with a bad captured length: inside the block, then snap length, then our limit. */
+  private capLenError(type: number, capLen: number, len: number, iface: number, offset: number): InputError {
     if (EPB_DATA + capLen + pad4(capLen) + 4 > len) {
-      throw this.err(offset, `${blockName(type)} captured length ${capLen} runs past the block (${len} bytes)`);
+      return this.err(offset, `${blockName(type)} captured length ${capLen} runs past the block (${len} bytes)`);
     }
     const snap = this.ifSnapLen[iface];
     if (snap !== 0 && capLen > snap) {
-      throw this.err(offset, `${blockName(type)} captured length ${capLen} exceeds the snap length ${snap} of interface ${iface}`);
+      return this.err(offset, `${blockName(type)} captured length ${capLen} exceeds the snap length ${snap} of interface ${iface}`);
     }
-    if (capLen > MAX_CAPTURED_LENGTH) {
-      throw this.err(offset, `${blockName(type)} captured length ${capLen} exceeds the ${MAX_CAPTURED_LENGTH}-byte limit`);
-    }
+    return this.err(offset, `${blockName(type)} captured length ${capLen} exceeds the ${MAX_CAPTURED_LENGTH}-byte limit`);
   }
 
   private lengthError(type: number, len: number, offset: number): InputError {
