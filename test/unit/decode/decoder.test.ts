@@ -445,6 +445,16 @@ describe('decodeFrame: whole frames', () => {
     expect(view.payloadLength).toBe(8);
   });
 
+  it('protocol 58 under IPv4 is not ICMPv6: decoded without L4', () => {
+    const { outcome, view } = decode(patch(INNER_ICMP_ECHO, { 73: 58 })); // inner IPv4 protocol 58
+    expect(outcome).toBe(Outcome.DECODED);
+    expect(view.innerProto).toBe(58);
+    expect(view.l4Offset).toBe(0);
+    expect(view.icmpType).toBe(-1);
+    expect(view.payloadOffset).toBe(84);
+    expect(view.payloadLength).toBe(12); // 32 - 20
+  });
+
   it('another inner protocol (GRE) is decoded without L4; payload is the IP payload', () => {
     const { outcome, view } = decode(patch(AWS_TCP_SYN, { 73: 47 })); // inner protocol GRE
     expect(outcome).toBe(Outcome.DECODED);
