@@ -1,0 +1,77 @@
+// Allocation probe for the whole per-frame path: Pipeline.onFrame = decode +
+// outcome counters + per-VNI counters (DESIGN.md §3: nothing allocated per frame).
+//
+//   npm run build && node --expose-gc test/unit/pipeline-no-alloc.mjs CAPTURE.pcap [--iterations N] [--control]
+//
+// The capture's records are walked once to find their offsets; then the frames
+// are replayed round-robin from that one Buffer, as a capture chunk holds them.
+// Prints JSON: gcDuringLoop (collections started during the measured run),
+// heapGrowthDuringLoop (bytes; no gc in between), frames per outcome code and
+// per-VNI frame totals. --control allocates one small object per frame, to show
+// the probe sees allocation.
+import { readFileSync } from 'node:fs';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+
+const args = process.argv.slice(2);
+const file = args[0];
+const iterations = Number(args[args.indexOf('--iterations') + 1]) || 1_000_000;
+const control = args.includes('--control');
+const dist = new URL('../../dist/', import.meta.url);
+const { Pipeline } = await import(new URL('pipeline.js', dist).href);
+const { makeDecoderConfig } = await import(new URL('decode/decoder-config.js', dist).href);
+
+// Classic little-endian pcap only: 24-byte global header, 16-byte record headers.
+const buf = readFileSync(file);
+const linkType = buf.readUInt32LE(20);
+const offsets = [];
+const lengths = [];
+for (let o = 24; o + 16 <= buf.length; ) {
+  const caplen = buf.readUInt32LE(o + 8);
+  offsets.push(o + 16);
+  lengths.push(caplen);
+  o += 16 + caplen;
+}
+const off = Int32Array.from(offsets);
+const len = Int32Array.from(lengths);
+const count = off.length;
+let kept = null;
+
+function run(p, n) {
+  let f = 0;
+  for (let i = 0; i < n; i++) {
+    p.onFrame(buf, off[f], len[f], len[f], 1_700_000_000 + (i >>> 10), i & 0x3fffffff, linkType);
+    if (control) kept = { i };
+    if (++f === count) f = 0;
+  }
+}
+
+run(new Pipeline(makeDecoderConfig()), 300_000); // warm up the compiler
+const pipeline = new Pipeline(makeDecoderConfig());
+run(pipeline, count); // every VNI row exists before the measured run
+
+const gcStarts = [];
+const observer = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcStarts.push(e.startTime);
+});
+observer.observe({ entryTypes: ['gc'] });
+globalThis.gc();
+const before = process.memoryUsage().heapUsed;
+const t0 = performance.now();
+run(pipeline, iterations);
+const t1 = performance.now();
+const after = process.memoryUsage().heapUsed;
+await new Promise((resolve) => setTimeout(resolve, 50));
+observer.disconnect();
+
+process.stdout.write(
+  JSON.stringify({
+    iterations,
+    control,
+    gcDuringLoop: gcStarts.filter((t) => t >= t0 && t <= t1).length,
+    heapGrowthDuringLoop: after - before,
+    frames: pipeline.decoderStats.frames,
+    outcomes: pipeline.decoderStats.outcomes(),
+    vniFrames: pipeline.vniStats.figures().map((v) => [v.vni, v.frames]),
+    keptSomething: kept !== null,
+  }) + '\n',
+);
