@@ -16,7 +16,7 @@ export const ExitCode = {
   USAGE: 2,
   /** A capture file is missing, unreadable or malformed. */
   INPUT: 3,
-  /** A capture device or socket could not be opened (live capture). */
+  /** A capture device, a socket, or the web listen address could not be opened. */
   CAPTURE_OPEN: 4,
 } as const;
 
@@ -25,7 +25,8 @@ export type ErrorCode =
   | 'E_CONFIG' // a configuration value is invalid
   | 'E_INPUT_OPEN' // a capture file cannot be opened or read (ENOENT, EACCES, EISDIR...)
   | 'E_INPUT_FORMAT' // a capture file is malformed (bad magic, cut record, bad block length...)
-  | 'E_CAPTURE_OPEN'; // a live capture source cannot be opened
+  | 'E_CAPTURE_OPEN' // a live capture source cannot be opened
+  | 'E_LISTEN'; // the web server cannot listen (address in use, not permitted)
 
 export class VxmonError extends Error {
   readonly code: ErrorCode;
@@ -72,5 +73,12 @@ export class CaptureOpenError extends VxmonError {
   constructor(message: string) {
     super('E_CAPTURE_OPEN', message, ExitCode.CAPTURE_OPEN);
     this.name = 'CaptureOpenError';
+  }
+}
+
+export class ListenError extends VxmonError {
+  constructor(message: string) {
+    super('E_LISTEN', message, ExitCode.CAPTURE_OPEN);
+    this.name = 'ListenError';
   }
 }

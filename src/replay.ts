@@ -28,6 +28,8 @@ export interface ReplayResult {
 
 export interface ReplayOptions {
   decoder: DecoderConfig;
+  /** Count into this pipeline (e.g. one an exporter is already serving); a new one otherwise. */
+  pipeline?: Pipeline;
   /** Called at most once per read chunk. */
   onProgress?: (path: string, bytesRead: number, fileSize: number, frames: number) => void;
 }
@@ -38,7 +40,7 @@ export interface ReplayOptions {
  * stays counted and is returned with the error.
  */
 export async function replay(paths: readonly string[], opts: ReplayOptions): Promise<ReplayResult> {
-  const pipeline = new Pipeline(opts.decoder);
+  const pipeline = opts.pipeline ?? new Pipeline(opts.decoder);
   const files: FileFigures[] = [];
   let error: InputError | undefined;
   for (const path of paths) {

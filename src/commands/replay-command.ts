@@ -2,6 +2,9 @@ import { parseArgs } from 'node:util';
 import { makeDecoderConfig, type ReservedPolicy } from '../decode/decoder-config.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { replay } from '../replay.js';
+import { Pipeline } from '../pipeline.js';
+import { DEFAULT_LISTEN_ADDRESS, formatListenAddress, parseListenAddress } from '../export/listen-address.js';
+import { servePipeline, untilSignal } from '../export/serve.js';
 import { ProgressLine } from '../report/progress.js';
 import { formatReport } from '../report/table.js';
 import { parsePortList } from './flag-values.js';
@@ -18,6 +21,10 @@ options:
   --reserved-bits POLICY       permissive (default: ignore reserved VXLAN bits, as
                                RFC 7348 tells receivers) or strict (drop frames
                                that set them, counted as vxlan_reserved_nonzero)
+  --serve                      serve /metrics (Prometheus), / and /-/healthy, /-/ready
+                               during the replay and, after it, until SIGINT/SIGTERM
+  --web.listen-address ADDR    where --serve listens (default ${DEFAULT_LISTEN_ADDRESS};
+                               127.0.0.1:14789, [::1]:14789; port 0 picks one)
   -h, --help                   this help
 
 exit codes: 0 success, 2 bad command line, 3 a capture file is unreadable or
@@ -34,6 +41,8 @@ export async function replayCommand(args: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         'vxlan-port': { type: 'string' },
         'reserved-bits': { type: 'string' },
+        serve: { type: 'boolean', default: false },
+        'web.listen-address': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -52,10 +61,31 @@ export async function replayCommand(args: string[]): Promise<number> {
   }
   const vxlanPorts = values['vxlan-port'] === undefined ? undefined : parsePortList('--vxlan-port', values['vxlan-port']);
   const decoder = makeDecoderConfig({ vxlanPorts, reservedPolicy: reserved as ReservedPolicy });
+  if (values['web.listen-address'] !== undefined && !values.serve) {
+    throw new UsageError('replay: --web.listen-address needs --serve');
+  }
+  const listen = parseListenAddress('--web.listen-address', values['web.listen-address'] ?? DEFAULT_LISTEN_ADDRESS);
+
+  const pipeline = new Pipeline(decoder);
+  let replaying = true;
+  const server = values.serve
+    ? await servePipeline({
+        listen,
+        pipeline,
+        sources: positionals,
+        readiness: () =>
+          replaying ? { ready: true, reason: 'replaying' } : { ready: true, reason: 'replay finished; serving its final numbers' },
+      })
+    : undefined;
+  if (server) {
+    const where = formatListenAddress({ host: server.host, port: server.port });
+    process.stderr.write(`vxmon: serving http://${where}/metrics\n`);
+  }
 
   const progress = new ProgressLine(process.stderr);
   const result = await replay(positionals, {
     decoder,
+    pipeline,
     onProgress: progress.enabled ? (p, read, size, frames) => progress.update(p, read, size, frames) : undefined,
   });
   progress.clear();
@@ -67,6 +97,14 @@ export async function replayCommand(args: string[]): Promise<number> {
     process.stdout.write(JSON.stringify({ ...result.report, error }, null, 2) + '\n');
   } else {
     process.stdout.write(formatReport(result.report) + '\n');
+  }
+  replaying = false;
+  if (server) {
+    if (result.error) process.stderr.write(`vxmon: ${result.error.message}\n`);
+    process.stderr.write('vxmon: replay finished; serving its numbers until interrupted (Ctrl-C)\n');
+    await untilSignal();
+    await server.close();
+    return result.error ? result.error.exitCode : ExitCode.OK;
   }
   if (result.error) throw result.error;
   return ExitCode.OK;

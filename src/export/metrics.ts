@@ -1,0 +1,210 @@
+/**
+ * vxmon's Prometheus metrics (DESIGN.md §5).
+ *
+ * The hot path never calls prom-client: the pipeline counts into typed arrays
+ * and plain fields, and every metric here reads those numbers in its
+ * `collect()` at scrape time. Names: prefix `vxmon_`, base units, counters end
+ * in `_total`; the only per-traffic label is `vni` (with `tunnel`), plus small
+ * fixed sets (`reason`, `l4`, `ip`, `flag`).
+ *
+ * Each metric is registered in two registries that differ only in their
+ * exposition format (Prometheus text 0.0.4 and OpenMetrics 1.0), so the HTTP
+ * server can answer in the format the scraper asks for.
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics, type PrometheusContentType, type OpenMetricsContentType } from 'prom-client';
+import { OUTCOME_NAMES } from '../decode/outcome.js';
+import { Col } from '../aggregate/vni-stats.js';
+import { TUNNEL_NAMES } from '../decode/packet-view.js';
+import type { Pipeline } from '../pipeline.js';
+
+export interface MetricsRegistries {
+  /** Prometheus text format 0.0.4: our metrics, then the process/nodejs ones. */
+  text: Registry<PrometheusContentType>;
+  openMetrics: Registry<OpenMetricsContentType>;
+  /** Only our own metrics (what `promtool check metrics` lints). */
+  ownText: Registry<PrometheusContentType>;
+}
+
+export interface MetricsSource {
+  /** The pipeline whose numbers are exported; read at scrape time. */
+  pipeline(): Pipeline;
+  version: string;
+}
+
+/** Per-VNI counters: metric name, help, and the VniStats column it reads. */
+const VNI_COUNTERS: readonly [string, string, number][] = [
+  ['vxmon_vni_frames_total', 'Tunnel frames accepted for this VNI, including those with a malformed inner packet.', Col.FRAMES],
+  ['vxmon_vni_wire_bytes_total', "Sum of the tunnel frames' original lengths on the wire, outer headers included.", Col.WIRE_BYTES],
+  ['vxmon_vni_inner_bytes_total', 'Sum of the mirrored (inner) Ethernet frame lengths: outer UDP length minus UDP and tunnel headers.', Col.INNER_L2_BYTES],
+  ['vxmon_vni_truncated_frames_total', 'Frames cut short by the snap length or by the mirror (PacketLength, MTU).', Col.TRUNCATED_FRAMES],
+  ['vxmon_vni_inner_fragments_total', 'Inner IP fragments (first and later ones).', Col.INNER_FRAGMENTS],
+  ['vxmon_vni_inner_dropped_total', 'Frames of this VNI whose inner packet was malformed (reason in vxmon_frames_dropped_total).', Col.INNER_DROPPED],
+];
+
+/** A registry that speaks OpenMetrics (prom-client's typings lack the constructor argument). */
+function openMetricsRegistry(): Registry<OpenMetricsContentType> {
+  const r = new Registry<OpenMetricsContentType>();
+  r.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  return r;
+}
+
+export function createMetrics(source: MetricsSource): MetricsRegistries {
+  const ownText = new Registry<PrometheusContentType>();
+  const ownOpenMetrics = openMetricsRegistry();
+  const registers = [ownText, ownOpenMetrics] as unknown as Registry[];
+
+  new Gauge({
+    name: 'vxmon_build_info',
+    help: 'Always 1; the labels say which vxmon and Node.js are running.',
+    labelNames: ['version', 'nodejs'],
+    registers,
+    collect() {
+      this.set({ version: source.version, nodejs: process.versions.node }, 1);
+    },
+  });
+
+  new Counter({
+    name: 'vxmon_frames_total',
+    help: 'Frames read from every source, whatever their outcome.',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(source.pipeline().decoderStats.frames);
+    },
+  });
+
+  new Counter({
+    name: 'vxmon_frames_decoded_total',
+    help: 'Frames decoded through every header vxmon parses.',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(source.pipeline().decoderStats.byOutcome[0]);
+    },
+  });
+
+  new Counter({
+    name: 'vxmon_frames_dropped_total',
+    help: 'Frames not decoded, by the one reason that stopped them (README: Drop reasons).',
+    labelNames: ['reason'],
+    registers,
+    collect() {
+      this.reset();
+      const counts = source.pipeline().decoderStats.byOutcome;
+      for (let code = 1; code < OUTCOME_NAMES.length; code++) this.inc({ reason: OUTCOME_NAMES[code] }, counts[code]);
+    },
+  });
+
+  /** Calls `fn(labels, row)` for every VNI row of the current pipeline. */
+  const eachVni = (fn: (labels: { tunnel: string; vni: string }, row: number) => void) => {
+    const stats = source.pipeline().vniStats;
+    stats.keys.forEach((key, row) => {
+      fn({ tunnel: TUNNEL_NAMES[Math.floor(key / 0x1000000)] ?? 'unknown', vni: String(key % 0x1000000) }, row);
+    });
+  };
+
+  for (const [name, help, col] of VNI_COUNTERS) {
+    new Counter({
+      name,
+      help,
+      labelNames: ['tunnel', 'vni'],
+      registers,
+      collect() {
+        this.reset();
+        const stats = source.pipeline().vniStats;
+        eachVni((labels, row) => this.inc(labels, stats.get(row, col)));
+      },
+    });
+  }
+
+  new Counter({
+    name: 'vxmon_vni_inner_ip_packets_total',
+    help: 'Inner IP packets by IP version.',
+    labelNames: ['tunnel', 'vni', 'ip'],
+    registers,
+    collect() {
+      this.reset();
+      const stats = source.pipeline().vniStats;
+      eachVni((labels, row) => {
+        this.inc({ ...labels, ip: '4' }, stats.get(row, Col.INNER_IPV4_PACKETS));
+        this.inc({ ...labels, ip: '6' }, stats.get(row, Col.INNER_IPV6_PACKETS));
+      });
+    },
+  });
+
+  new Counter({
+    name: 'vxmon_vni_inner_ip_bytes_total',
+    help: 'Sum of the inner IP length fields (IPv4 total length; 40 + IPv6 payload length), by IP version.',
+    labelNames: ['tunnel', 'vni', 'ip'],
+    registers,
+    collect() {
+      this.reset();
+      const stats = source.pipeline().vniStats;
+      eachVni((labels, row) => {
+        this.inc({ ...labels, ip: '4' }, stats.get(row, Col.INNER_IPV4_BYTES));
+        this.inc({ ...labels, ip: '6' }, stats.get(row, Col.INNER_IPV6_BYTES));
+      });
+    },
+  });
+
+  new Counter({
+    name: 'vxmon_vni_inner_packets_total',
+    help: 'Inner IP packets by L4 protocol (icmp includes ICMPv6; later fragments are in no l4).',
+    labelNames: ['tunnel', 'vni', 'l4'],
+    registers,
+    collect() {
+      this.reset();
+      const stats = source.pipeline().vniStats;
+      eachVni((labels, row) => {
+        this.inc({ ...labels, l4: 'tcp' }, stats.get(row, Col.L4_TCP));
+        this.inc({ ...labels, l4: 'udp' }, stats.get(row, Col.L4_UDP));
+        this.inc({ ...labels, l4: 'icmp' }, stats.get(row, Col.L4_ICMP));
+        this.inc({ ...labels, l4: 'other' }, stats.get(row, Col.L4_OTHER));
+      });
+    },
+  });
+
+  new Counter({
+    name: 'vxmon_vni_tcp_flag_packets_total',
+    help: 'Inner TCP packets with SYN (no ACK), SYN+ACK, FIN, RST set: packets, not sessions.',
+    labelNames: ['tunnel', 'vni', 'flag'],
+    registers,
+    collect() {
+      this.reset();
+      const stats = source.pipeline().vniStats;
+      eachVni((labels, row) => {
+        this.inc({ ...labels, flag: 'syn' }, stats.get(row, Col.TCP_SYN));
+        this.inc({ ...labels, flag: 'synack' }, stats.get(row, Col.TCP_SYNACK));
+        this.inc({ ...labels, flag: 'fin' }, stats.get(row, Col.TCP_FIN));
+        this.inc({ ...labels, flag: 'rst' }, stats.get(row, Col.TCP_RST));
+      });
+    },
+  });
+
+  new Gauge({
+    name: 'vxmon_vni_last_frame_timestamp_seconds',
+    help: 'Capture time of the last frame seen for this VNI (seconds since 1970); alert when it stops moving.',
+    labelNames: ['tunnel', 'vni'],
+    registers,
+    collect() {
+      this.reset();
+      const stats = source.pipeline().vniStats;
+      eachVni((labels, row) => this.set(labels, stats.get(row, Col.LAST_FRAME_TIME)));
+    },
+  });
+
+  // prom-client's process/nodejs metrics do not pass promtool's lint (e.g.
+  // nodejs_version_info without _total conventions): keep them apart and
+  // merge them only into what is served.
+  const processText = new Registry<PrometheusContentType>();
+  collectDefaultMetrics({ register: processText });
+  const processOpenMetrics = openMetricsRegistry();
+  collectDefaultMetrics({ register: processOpenMetrics });
+
+  return {
+    ownText,
+    text: Registry.merge([ownText, processText]) as Registry<PrometheusContentType>,
+    // merge() keeps the members' content type; its typing only knows the text one.
+    openMetrics: Registry.merge([ownOpenMetrics, processOpenMetrics] as unknown as Registry[]) as unknown as Registry<OpenMetricsContentType>,
+  };
+}
