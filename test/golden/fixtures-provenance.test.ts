@@ -14,11 +14,12 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { hasTool, MUST_HAVE_TOOLS } from '../integration/tools.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CRAFTED = `${ROOT}pcaps/crafted/`;
-const hasTshark = spawnSync('tshark', ['--version'], { encoding: 'utf8' }).status === 0;
-const mustHaveTools = process.env.CI === 'true';
+const hasTshark = hasTool('tshark');
+const mustHaveTools = MUST_HAVE_TOOLS;
 
 /** The figures, without what describes the machine that ran tshark. */
 function figures(oracle: Record<string, unknown>) {
