@@ -2,23 +2,30 @@ import type { FrameSink } from './capture/frame-source.js';
 import type { DecoderConfig } from './decode/decoder-config.js';
 import { decodeFrame } from './decode/decoder.js';
 import { Outcome } from './decode/outcome.js';
-import { PacketView } from './decode/packet-view.js';
+import { IpProto, PacketView } from './decode/packet-view.js';
+import type { SessionTracker } from './session/session-tracker.js';
 import { DecoderStats } from './aggregate/decoder-stats.js';
 import { VniStats } from './aggregate/vni-stats.js';
 
 /**
  * The wiring (DESIGN.md §1): source → decoder → aggregates, as plain
  * synchronous calls. No EventEmitter, Promise or closure per frame.
- * Sessions and exporters plug in here as they arrive.
+ * Sessions see every decoded frame that has an inner IP header; exporters
+ * read the aggregates at scrape time.
  */
 export class Pipeline implements FrameSink {
+  // onFrame returns the frame's outcome code, so a source can also count
+  // outcomes on its own (per-source counters) without decoding twice.
   readonly view = new PacketView();
   readonly decoderStats = new DecoderStats();
   readonly vniStats = new VniStats();
   private readonly config: DecoderConfig;
+  /** Session tracking, when the command wants it (replay and run do). */
+  readonly sessions: SessionTracker | undefined;
 
-  constructor(config: DecoderConfig) {
+  constructor(config: DecoderConfig, sessions?: SessionTracker) {
     this.config = config;
+    this.sessions = sessions;
   }
 
   onFrame(
@@ -29,7 +36,7 @@ export class Pipeline implements FrameSink {
     tsSec: number,
     tsNsec: number,
     linkType: number,
-  ): void {
+  ): number {
     const view = this.view;
     let outcome: number;
     try {
@@ -41,5 +48,14 @@ export class Pipeline implements FrameSink {
     }
     this.decoderStats.count(outcome);
     if (view.tunnelType !== 0) this.vniStats.add(view, outcome, tsSec, tsNsec);
+    const sessions = this.sessions;
+    if (sessions !== undefined && outcome === Outcome.DECODED && view.innerIpVersion !== 0) {
+      // ICMP flows are keyed by the echo identifier (bytes 4-5 of the header), when captured.
+      const l4 = view.l4Offset;
+      const icmp = view.innerProto === IpProto.ICMP || view.innerProto === IpProto.ICMPV6;
+      const icmpId = icmp && l4 !== 0 && l4 + 6 <= offset + capturedLength ? (buf[l4 + 4] << 8) | buf[l4 + 5] : 0;
+      sessions.onPacket(view, tsSec, tsNsec, icmpId);
+    }
+    return outcome;
   }
 }

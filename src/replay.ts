@@ -4,6 +4,19 @@ import type { OutcomeName } from './decode/outcome.js';
 import { InputError } from './errors.js';
 import { Pipeline } from './pipeline.js';
 import type { VniFigures } from './aggregate/vni-stats.js';
+import { TUNNEL_NAMES } from './decode/packet-view.js';
+import type { VniSessionFigures } from './session/session-stats.js';
+import type { Talker } from './report/flow-output.js';
+
+/** A VNI's session figures in the report (its tunnel and VNI are those of the row they sit in). */
+export type SessionFigures = Omit<VniSessionFigures, 'tunnel' | 'vni'>;
+
+export interface VniReport extends VniFigures {
+  /** Present when sessions were tracked. */
+  sessions?: SessionFigures;
+  /** Present with --top N: the largest talkers by IP bytes, source -> destination. */
+  top_talkers?: Talker[];
+}
 
 export interface FileFigures {
   path: string;
@@ -16,7 +29,7 @@ export interface FileFigures {
 export interface ReplayReport {
   frames: number;
   outcomes: Record<OutcomeName, number>;
-  vnis: VniFigures[];
+  vnis: VniReport[];
   files: FileFigures[];
 }
 
@@ -60,14 +73,29 @@ export async function replay(paths: readonly string[], opts: ReplayOptions): Pro
       break;
     }
   }
+  // A replay ends every open session, even when a bad file cut it short, so opened == sum(closed).
+  pipeline.sessions?.finish('end_of_capture');
   return { report: reportOf(pipeline, files), error };
 }
 
 export function reportOf(pipeline: Pipeline, files: FileFigures[]): ReplayReport {
+  const sessions = pipeline.sessions?.stats;
   return {
     frames: pipeline.decoderStats.frames,
     outcomes: pipeline.decoderStats.outcomes(),
-    vnis: pipeline.vniStats.figures(),
+    vnis: pipeline.vniStats.figures().map((v) => {
+      if (!sessions) return v;
+      const key = vniKeyOf(v);
+      sessions.rowOf(key); // a VNI without IP sessions (all ARP, say) reports zeros
+      const f = sessions.figuresOf(key)!;
+      const { tunnel: _t, vni: _v, ...rest } = f;
+      return { ...v, sessions: rest };
+    }),
     files,
   };
+}
+
+/** The numeric key aggregates use for a VNI row: tunnel type * 2^24 + VNI. */
+export function vniKeyOf(v: { tunnel: string; vni: number }): number {
+  return TUNNEL_NAMES.indexOf(v.tunnel as (typeof TUNNEL_NAMES)[number]) * 0x1000000 + v.vni;
 }

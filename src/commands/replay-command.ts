@@ -1,13 +1,18 @@
 import { parseArgs } from 'node:util';
 import { makeDecoderConfig, type ReservedPolicy } from '../decode/decoder-config.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { replay } from '../replay.js';
+import { replay, vniKeyOf } from '../replay.js';
 import { Pipeline } from '../pipeline.js';
 import { DEFAULT_LISTEN_ADDRESS, formatListenAddress, parseListenAddress } from '../export/listen-address.js';
 import { servePipeline, untilSignal } from '../export/serve.js';
 import { ProgressLine } from '../report/progress.js';
 import { formatReport } from '../report/table.js';
 import { parsePortList } from './flag-values.js';
+import { parseDuration } from '../config.js';
+import { FLOW_FORMATS, type FlowFormat } from '../export/flow-records.js';
+import { FlowWriter, TopTalkers } from '../report/flow-output.js';
+import { DEFAULT_MAX_SESSIONS, SessionTracker } from '../session/session-tracker.js';
+import { DEFAULT_TIMEOUTS, type SessionTimeouts } from '../session/tcp-state.js';
 
 export const REPLAY_HELP = `usage: vxmon replay FILE... [options]
 
@@ -21,6 +26,18 @@ options:
   --reserved-bits POLICY       permissive (default: ignore reserved VXLAN bits, as
                                RFC 7348 tells receivers) or strict (drop frames
                                that set them, counted as vxlan_reserved_nonzero)
+  --flows PATH|-               write one record per closed flow to PATH ("-":
+                               standard output; the report then goes to stderr)
+  --flows-format FORMAT        jsonl (default: every field) or vpc-flow-log (the
+                               VPC Flow Logs default fields + tcp-flags, per direction)
+  --top N                      the N largest talkers per VNI by IP bytes
+  --max-sessions N             session table size (default 1000000); when full the
+                               oldest idle session is evicted and counted
+  --timeout.tcp-opening DUR    idle timeouts on capture time (defaults: 60s, 350s,
+  --timeout.tcp-established    10s, 120s, 30s; see README "Sessions")
+  --timeout.tcp-closed DUR
+  --timeout.udp DUR
+  --timeout.icmp DUR
   --serve                      serve /metrics (Prometheus), / and /-/healthy, /-/ready
                                during the replay and, after it, until SIGINT/SIGTERM
   --web.listen-address ADDR    where --serve listens (default ${DEFAULT_LISTEN_ADDRESS};
@@ -42,6 +59,15 @@ export async function replayCommand(args: string[]): Promise<number> {
         'vxlan-port': { type: 'string' },
         'reserved-bits': { type: 'string' },
         serve: { type: 'boolean', default: false },
+        flows: { type: 'string' },
+        'flows-format': { type: 'string' },
+        top: { type: 'string' },
+        'max-sessions': { type: 'string' },
+        'timeout.tcp-opening': { type: 'string' },
+        'timeout.tcp-established': { type: 'string' },
+        'timeout.tcp-closed': { type: 'string' },
+        'timeout.udp': { type: 'string' },
+        'timeout.icmp': { type: 'string' },
         'web.listen-address': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -66,7 +92,38 @@ export async function replayCommand(args: string[]): Promise<number> {
   }
   const listen = parseListenAddress('--web.listen-address', values['web.listen-address'] ?? DEFAULT_LISTEN_ADDRESS);
 
-  const pipeline = new Pipeline(decoder);
+  const flowsFormat = (values['flows-format'] ?? 'jsonl') as FlowFormat;
+  if (!FLOW_FORMATS.includes(flowsFormat)) {
+    throw new UsageError(`replay: --flows-format must be ${FLOW_FORMATS.join(' or ')}, not "${flowsFormat}"`);
+  }
+  if (values['flows-format'] !== undefined && values.flows === undefined) throw new UsageError('replay: --flows-format needs --flows');
+  const top = values.top === undefined ? 0 : wholeNumber('--top', values.top, 1, 1_000_000);
+  const maxSessions = values['max-sessions'] === undefined ? DEFAULT_MAX_SESSIONS : wholeNumber('--max-sessions', values['max-sessions'], 1, 100_000_000);
+  const timeouts: Partial<SessionTimeouts> = {};
+  for (const [flag, key] of [['tcp-opening', 'tcpOpening'], ['tcp-established', 'tcpEstablished'], ['tcp-closed', 'tcpClosed'], ['udp', 'udp'], ['icmp', 'icmp']] as const) {
+    const raw = values[`timeout.${flag}`];
+    if (raw === undefined) continue;
+    const secs = parseDuration(raw);
+    if (secs === undefined || secs <= 0) throw new UsageError(`replay: --timeout.${flag}: "${raw}" is not a positive duration (e.g. 350s, 5m)`);
+    timeouts[key] = secs;
+  }
+
+  const flowWriter = values.flows === undefined ? undefined : new FlowWriter(values.flows, flowsFormat);
+  const talkers = top > 0 ? new TopTalkers() : undefined;
+  const tracker = new SessionTracker({
+    maxSessions,
+    timeouts: { ...DEFAULT_TIMEOUTS, ...timeouts },
+    onFlow:
+      flowWriter || talkers
+        ? (r) => {
+            flowWriter?.write(r);
+            talkers?.add(r);
+          }
+        : undefined,
+  });
+  const pipeline = new Pipeline(decoder, tracker);
+  // With flow records on stdout, the report moves to stderr.
+  const reportOut = values.flows === '-' ? process.stderr : process.stdout;
   let replaying = true;
   const server = values.serve
     ? await servePipeline({
@@ -89,14 +146,20 @@ export async function replayCommand(args: string[]): Promise<number> {
     onProgress: progress.enabled ? (p, read, size, frames) => progress.update(p, read, size, frames) : undefined,
   });
   progress.clear();
+  flowWriter?.close();
+  if (talkers) {
+    for (const v of result.report.vnis) {
+      v.top_talkers = talkers.top(vniKeyOf(v), top);
+    }
+  }
 
   if (values.json) {
     const error = result.error
       ? { code: result.error.code, file: result.error.file, offset: result.error.offset, message: result.error.message }
       : undefined;
-    process.stdout.write(JSON.stringify({ ...result.report, error }, null, 2) + '\n');
+    reportOut.write(JSON.stringify({ ...result.report, error }, null, 2) + '\n');
   } else {
-    process.stdout.write(formatReport(result.report) + '\n');
+    reportOut.write(formatReport(result.report) + '\n');
   }
   replaying = false;
   if (server) {
@@ -108,4 +171,12 @@ export async function replayCommand(args: string[]): Promise<number> {
   }
   if (result.error) throw result.error;
   return ExitCode.OK;
+}
+
+/** A whole number flag in [min, max], or a usage error naming the flag. */
+function wholeNumber(flag: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new UsageError(`replay: ${flag} must be a whole number from ${min} to ${max}, not "${text}"`);
+  }
+  return Number(text);
 }

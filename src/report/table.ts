@@ -29,6 +29,32 @@ export function formatReport(report: ReplayReport): string {
     ]);
     out.push(alignTable(header, rows));
   }
+  const withSessions = report.vnis.filter((v) => v.sessions !== undefined);
+  if (withSessions.length > 0) {
+    out.push('');
+    const ms = (q: { p50: number | null }, k: 'p50' | 'p99') => {
+      const x = (q as Record<string, number | null>)[k];
+      return x === null ? '-' : (x * 1000).toFixed(3);
+    };
+    const header = ['TUNNEL/VNI', 'TCP_OPENED', 'ACTIVE', 'FIN', 'RST', 'TIMEOUT', 'EVICTED', 'END', 'MIDSTREAM', 'ONESIDED',
+      'RTT_CLI_P50_MS', 'RTT_CLI_P99_MS', 'RTT_SRV_P50_MS', 'RTT_SRV_P99_MS', 'RETRANS_%', 'OOO', 'UNSEEN_B', 'UDP_FLOWS', 'ICMP_FLOWS'];
+    const rows = withSessions.map((v) => {
+      const t = v.sessions!.tcp;
+      const retransPct = v.l4.tcp > 0 ? ((100 * t.retransmitted_packets) / v.l4.tcp).toFixed(2) : '-';
+      return [`${v.tunnel}/${v.vni}`, n(t.opened), n(t.active), n(t.closed.fin), n(t.closed.rst), n(t.closed.timeout),
+        n(t.closed.evicted), n(t.closed.end_of_capture), n(t.mid_stream), n(t.one_sided),
+        ms(t.rtt_client_seconds, 'p50'), ms(t.rtt_client_seconds, 'p99'), ms(t.rtt_server_seconds, 'p50'), ms(t.rtt_server_seconds, 'p99'),
+        retransPct, n(t.out_of_order), n(t.unseen_bytes), n(v.sessions!.udp.flows), n(v.sessions!.icmp.flows)];
+    });
+    out.push(alignTable(header, rows));
+  }
+  const withTalkers = report.vnis.filter((v) => v.top_talkers !== undefined && v.top_talkers.length > 0);
+  for (const v of withTalkers) {
+    out.push('');
+    out.push(`top talkers ${v.tunnel}/${v.vni}:`);
+    out.push(alignTable(['SOURCE', 'DESTINATION', 'BYTES', 'PACKETS'],
+      v.top_talkers!.map((t) => [t.source, t.destination, n(t.bytes), n(t.packets)])));
+  }
   out.push('');
   const outcomeRows = Object.entries(report.outcomes)
     .filter(([name, count]) => count > 0 || name === 'decoded')

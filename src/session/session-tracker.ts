@@ -1,0 +1,399 @@
+/**
+ * SessionTracker: the session layer the pipeline calls once per decoded
+ * frame that has an inner IP header (DESIGN.md §1).
+ *
+ * Per packet: fill the reused FlowKey, look the session up in the bounded
+ * table (creating it, evicting the oldest idle session if the table is
+ * full), add the per-direction counters, run the TCP tracker, move the
+ * session to the tail of its idle-timeout list. No allocation, no strings.
+ *
+ * Time is the frame's timestamp in integer microseconds (exact in a double
+ * for any real date; RTTs are therefore exact to the microsecond). Timeouts
+ * run on frame time: the lists are swept when frame time has moved one
+ * second past the previous sweep, and a session found expired on lookup is
+ * closed before the packet is counted, so expiry is exact whatever the
+ * sweep cadence.
+ *
+ * Closed sessions are reported to `onFlow` with one reused FlowRecord (fill,
+ * call, overwrite on the next close): a consumer that keeps records copies
+ * what it needs during the call.
+ */
+import { IpProto, type PacketView } from '../decode/packet-view.js';
+import { FlowKey, fillFlowKey, icmpHasIdentifier, icmpIsRequest } from './flow-key.js';
+import { bucketOf } from './histogram.js';
+import { Hist, SCol, SESSION_COLUMN_COUNT, SessionStats } from './session-stats.js';
+import { Bit, LRU_CLASS_COUNT, NIL, SessionTable } from './session-table.js';
+import {
+  CloseReason,
+  DEFAULT_TIMEOUTS,
+  InitiatorMethod,
+  LruClass,
+  TcpState,
+  finalCloseReason,
+  initiatorByPort,
+  isNewSynOnClosed,
+  lruClassOfTcpState,
+  tcpPacket,
+  type SessionTimeouts,
+} from './tcp-state.js';
+
+export const DEFAULT_MAX_SESSIONS = 1_000_000;
+const SWEEP_INTERVAL_US = 1_000_000;
+
+/** One closed flow. Reused: valid only during the onFlow call. Times are µs since 1970; -1 = not measured. */
+export class FlowRecord {
+  declare tunnelType: number;
+  declare vni: number;
+  declare ipVersion: number;
+  declare proto: number;
+  /** IPv4: the address in initiatorAddr[0]; IPv6: four uint32, most significant first. */
+  declare initiatorAddr: Uint32Array;
+  declare responderAddr: Uint32Array;
+  /** Ports; for ICMP both hold the identifier (0 for messages without one). */
+  declare initiatorPort: number;
+  declare responderPort: number;
+  // initiator → responder
+  declare fwdPackets: number;
+  declare fwdIpBytes: number;
+  declare fwdPayloadBytes: number;
+  declare fwdFirstUs: number; // -1 when that direction was never seen
+  declare fwdLastUs: number;
+  declare fwdTcpFlags: number;
+  // responder → initiator
+  declare revPackets: number;
+  declare revIpBytes: number;
+  declare revPayloadBytes: number;
+  declare revFirstUs: number;
+  declare revLastUs: number;
+  declare revTcpFlags: number;
+  declare startUs: number;
+  declare endUs: number;
+  declare durationUs: number;
+  /** TcpState.* at close (0 for UDP / ICMP). */
+  declare state: number;
+  declare closeReason: number; // CloseReason.*
+  declare initiatorMethod: number; // InitiatorMethod.*
+  declare rttServerUs: number;
+  declare rttClientUs: number;
+  declare retransPackets: number;
+  declare retransBytes: number;
+  declare synRetransmissions: number;
+  declare outOfOrder: number;
+  declare unseenBytes: number;
+  declare zeroWindows: number;
+  declare midStream: boolean;
+  declare oneSided: boolean;
+
+  constructor() {
+    this.tunnelType = 0;
+    this.vni = 0;
+    this.ipVersion = 0;
+    this.proto = 0;
+    this.initiatorAddr = new Uint32Array(4);
+    this.responderAddr = new Uint32Array(4);
+    this.initiatorPort = 0;
+    this.responderPort = 0;
+    this.fwdPackets = 0;
+    this.fwdIpBytes = 0;
+    this.fwdPayloadBytes = 0;
+    this.fwdFirstUs = -1;
+    this.fwdLastUs = -1;
+    this.fwdTcpFlags = 0;
+    this.revPackets = 0;
+    this.revIpBytes = 0;
+    this.revPayloadBytes = 0;
+    this.revFirstUs = -1;
+    this.revLastUs = -1;
+    this.revTcpFlags = 0;
+    this.startUs = 0;
+    this.endUs = 0;
+    this.durationUs = 0;
+    this.state = 0;
+    this.closeReason = 0;
+    this.initiatorMethod = 0;
+    this.rttServerUs = -1;
+    this.rttClientUs = -1;
+    this.retransPackets = 0;
+    this.retransBytes = 0;
+    this.synRetransmissions = 0;
+    this.outOfOrder = 0;
+    this.unseenBytes = 0;
+    this.zeroWindows = 0;
+    this.midStream = false;
+    this.oneSided = false;
+  }
+}
+
+export interface SessionTrackerOptions {
+  /** Most sessions held at once (default 1,000,000); when full the oldest idle one is evicted. */
+  maxSessions?: number;
+  /** Idle timeouts in seconds (defaults: DEFAULT_TIMEOUTS, reasons in tcp-state.ts). */
+  timeouts?: Partial<SessionTimeouts>;
+  /** Receives every closed flow (one reused record). */
+  onFlow?: (record: FlowRecord) => void;
+}
+
+export class SessionTracker {
+  readonly table: SessionTable;
+  readonly stats = new SessionStats();
+  readonly timeouts: Readonly<SessionTimeouts>;
+  /** Packets the tracker was given but could not key (non-first fragments, other protocols). */
+  untracked = 0;
+  private readonly key = new FlowKey();
+  private readonly record = new FlowRecord();
+  private readonly onFlow: ((record: FlowRecord) => void) | undefined;
+  private readonly timeoutUs = new Float64Array(LRU_CLASS_COUNT);
+  private clockUs = 0;
+  private nextSweepUs = 0;
+
+  constructor(opts: SessionTrackerOptions = {}) {
+    const t = { ...DEFAULT_TIMEOUTS, ...(opts.timeouts ?? {}) };
+    for (const [name, v] of Object.entries(t)) {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new RangeError(`timeout ${name} must be a positive number of seconds, got ${v}`);
+    }
+    this.timeouts = Object.freeze(t);
+    this.timeoutUs[LruClass.TCP_OPENING] = Math.round(t.tcpOpening * 1e6);
+    this.timeoutUs[LruClass.TCP_ESTABLISHED] = Math.round(t.tcpEstablished * 1e6);
+    this.timeoutUs[LruClass.TCP_CLOSED] = Math.round(t.tcpClosed * 1e6);
+    this.timeoutUs[LruClass.UDP] = Math.round(t.udp * 1e6);
+    this.timeoutUs[LruClass.ICMP] = Math.round(t.icmp * 1e6);
+    this.timeoutUs[5] = Infinity; // spare class, unused
+    this.table = new SessionTable(opts.maxSessions ?? DEFAULT_MAX_SESSIONS);
+    this.onFlow = opts.onFlow;
+  }
+
+  /** Sessions in the table now (closed TCP sessions still lingering included). */
+  get liveSessions(): number {
+    return this.table.live;
+  }
+
+  /**
+   * One decoded frame with an inner IP header. `icmpId` is the ICMP
+   * identifier (bytes 4-5 of an echo / timestamp / information message): the
+   * PacketView does not carry it yet, so until the decoder exposes it callers
+   * pass it (or leave 0, which keys all such ICMP between two hosts together).
+   */
+  onPacket(view: PacketView, tsSec: number, tsNsec: number, icmpId = 0): void {
+    const key = this.key;
+    if (!fillFlowKey(key, view, icmpId)) {
+      if (view.innerIpVersion !== 0) this.untracked++;
+      return;
+    }
+    const nowUs = tsSec * 1e6 + Math.floor(tsNsec / 1000);
+    if (nowUs > this.clockUs) this.clockUs = nowUs;
+    if (this.clockUs >= this.nextSweepUs) {
+      this.sweep(this.clockUs);
+      this.nextSweepUs = this.clockUs + SWEEP_INTERVAL_US;
+    }
+
+    const t = this.table;
+    const proto = key.proto;
+    const isTcp = proto === IpProto.TCP;
+    let id = t.lookup(key);
+    if (id !== NIL) {
+      const cls = t.lruClass[id];
+      if (nowUs - t.lastActivityUs(id) > this.timeoutUs[cls]) {
+        this.close(id, finalCloseReason(t.state[id], CloseReason.TIMEOUT));
+        id = NIL;
+      } else if (isTcp && isNewSynOnClosed(t.state[id], view.tcpFlags)) {
+        this.close(id, finalCloseReason(t.state[id], CloseReason.NONE));
+        id = NIL;
+      }
+    }
+    const statsRow = this.stats.rowOf(key.vniKey);
+    const dir = key.reversed ? 1 : 0;
+    if (id === NIL) {
+      if (t.full) this.evictOne();
+      id = t.insert(key, isTcp ? LruClass.TCP_OPENING : proto === IpProto.UDP ? LruClass.UDP : LruClass.ICMP);
+      this.opened(id, dir, view, statsRow);
+    }
+
+    const d = 2 * id + dir;
+    if (t.pkts[d] === 0) t.firstUs[d] = nowUs;
+    t.pkts[d]++;
+    t.ipBytes[d] += view.innerIpLength;
+    t.payloadBytes[d] += view.payloadLength;
+    t.lastUs[d] = nowUs;
+
+    if (isTcp) {
+      t.tcpFlagsOr[d] |= view.tcpFlags;
+      const stateBefore = t.state[id];
+      const measured = tcpPacket(t, id, dir, view, nowUs, this.stats.values, statsRow * SESSION_COLUMN_COUNT);
+      const state = t.state[id];
+      if (stateBefore === TcpState.NONE && (t.bits[id] & Bit.MID_STREAM) !== 0) {
+        this.stats.values[statsRow * SESSION_COLUMN_COUNT + SCol.TCP_MID_STREAM]++;
+      }
+      if (measured !== 0) {
+        if (measured & 1) this.stats.observe(statsRow, Hist.RTT_SERVER, t.rttServerUs[id], bucketOf(t.rttServerUs[id]));
+        if (measured & 2) this.stats.observe(statsRow, Hist.RTT_CLIENT, t.rttClientUs[id], bucketOf(t.rttClientUs[id]));
+      }
+      t.touch(id, lruClassOfTcpState(state));
+    } else {
+      t.touch(id, t.lruClass[id]);
+    }
+  }
+
+  private opened(id: number, dir: number, view: PacketView, statsRow: number): void {
+    const t = this.table;
+    const v = this.stats.values;
+    const base = statsRow * SESSION_COLUMN_COUNT;
+    const proto = t.proto[id];
+    if (proto === IpProto.TCP) {
+      v[base + SCol.TCP_OPENED]++;
+      // Initiator and state are decided by tcpPacket from the first packet.
+    } else if (proto === IpProto.UDP) {
+      v[base + SCol.UDP_OPENED]++;
+      initiatorByPort(t, id, dir);
+    } else {
+      v[base + SCol.ICMP_OPENED]++;
+      const ipv = t.ipVersion[id];
+      if (icmpIsRequest(ipv, view.icmpType)) {
+        t.initiator[id] = dir;
+        t.initiatorMethod[id] = InitiatorMethod.ICMP_REQUEST;
+      } else if (icmpHasIdentifier(ipv, view.icmpType)) {
+        t.initiator[id] = dir ^ 1; // a reply: its receiver asked
+        t.initiatorMethod[id] = InitiatorMethod.ICMP_REQUEST;
+      } else {
+        t.initiator[id] = dir;
+        t.initiatorMethod[id] = InitiatorMethod.FIRST_PACKET;
+      }
+    }
+  }
+
+  /** Close every session idle longer than its class's timeout at frame time `nowUs`. */
+  sweep(nowUs: number): void {
+    const t = this.table;
+    for (let cls = 0; cls < LRU_CLASS_COUNT; cls++) {
+      const limit = this.timeoutUs[cls];
+      for (let id = t.head[cls]; id !== NIL; id = t.head[cls]) {
+        if (nowUs - t.lastActivityUs(id) <= limit) break;
+        this.close(id, finalCloseReason(t.state[id], CloseReason.TIMEOUT));
+      }
+    }
+  }
+
+  /** Make room: a lingering closed TCP session if there is one, else the least recently active session. */
+  private evictOne(): void {
+    const t = this.table;
+    let victim = t.head[LruClass.TCP_CLOSED];
+    if (victim === NIL) {
+      let oldest = Infinity;
+      for (let cls = 0; cls < LRU_CLASS_COUNT; cls++) {
+        const id = t.head[cls];
+        if (id !== NIL) {
+          const last = t.lastActivityUs(id);
+          if (last < oldest) {
+            oldest = last;
+            victim = id;
+          }
+        }
+      }
+    }
+    if (victim === NIL) return;
+    this.stats.values[this.stats.rowOf(t.vniKey[victim]) * SESSION_COLUMN_COUNT + SCol.EVICTIONS]++;
+    this.close(victim, finalCloseReason(t.state[victim], CloseReason.EVICTED));
+  }
+
+  /**
+   * Close every session still in the table: `end_of_capture` at the end of a
+   * replay, `shutdown` when the daemon stops. Sessions already closed by FIN
+   * or RST (lingering) keep that reason. Afterwards the table is empty.
+   */
+  finish(reason: 'end_of_capture' | 'shutdown' = 'end_of_capture'): void {
+    const code = reason === 'shutdown' ? CloseReason.SHUTDOWN : CloseReason.END_OF_CAPTURE;
+    const t = this.table;
+    for (let cls = 0; cls < LRU_CLASS_COUNT; cls++) {
+      for (let id = t.head[cls]; id !== NIL; id = t.head[cls]) this.close(id, finalCloseReason(t.state[id], code));
+    }
+  }
+
+  private close(id: number, reason: number): void {
+    const t = this.table;
+    const statsRow = this.stats.rowOf(t.vniKey[id]);
+    const v = this.stats.values;
+    const base = statsRow * SESSION_COLUMN_COUNT;
+    const proto = t.proto[id];
+    const p0 = t.pkts[2 * id];
+    const p1 = t.pkts[2 * id + 1];
+    const oneSided = p0 === 0 || p1 === 0;
+    const start = p0 === 0 ? t.firstUs[2 * id + 1] : p1 === 0 ? t.firstUs[2 * id] : Math.min(t.firstUs[2 * id], t.firstUs[2 * id + 1]);
+    const end = t.lastActivityUs(id);
+    t.closeReason[id] = reason;
+    if (proto === IpProto.TCP) {
+      v[base + SCol.TCP_CLOSED + reason]++;
+      if (oneSided) v[base + SCol.TCP_ONE_SIDED]++;
+      this.stats.observe(statsRow, Hist.DURATION, end - start, bucketOf(end - start));
+    } else if (proto === IpProto.UDP) {
+      v[base + SCol.UDP_CLOSED]++;
+      if (oneSided) v[base + SCol.UDP_ONE_SIDED]++;
+    } else {
+      v[base + SCol.ICMP_CLOSED]++;
+      if (oneSided) v[base + SCol.ICMP_ONE_SIDED]++;
+    }
+    if (this.onFlow !== undefined) {
+      this.fillRecord(id, start, end, oneSided);
+      this.onFlow(this.record);
+    }
+    t.remove(id);
+  }
+
+  private fillRecord(id: number, start: number, end: number, oneSided: boolean): void {
+    const t = this.table;
+    const r = this.record;
+    const ini = t.initiator[id];
+    const fwd = 2 * id + ini;
+    const rev = 2 * id + (ini ^ 1);
+    const vk = t.vniKey[id];
+    r.tunnelType = Math.floor(vk / 0x1000000);
+    r.vni = vk % 0x1000000;
+    r.ipVersion = t.ipVersion[id];
+    r.proto = t.proto[id];
+    const ports = t.ports[id];
+    const loPort = Math.floor(ports / 0x10000);
+    const hiPort = ports & 0xffff;
+    const lo = ini === 0 ? r.initiatorAddr : r.responderAddr;
+    const hi = ini === 0 ? r.responderAddr : r.initiatorAddr;
+    if (r.ipVersion === 4) {
+      lo[0] = t.addrLo[id];
+      hi[0] = t.addrHi[id];
+      lo[1] = lo[2] = lo[3] = hi[1] = hi[2] = hi[3] = 0;
+    } else {
+      const b = t.addrLo[id] * 8;
+      for (let i = 0; i < 4; i++) {
+        lo[i] = t.v6[b + i];
+        hi[i] = t.v6[b + 4 + i];
+      }
+    }
+    r.initiatorPort = ini === 0 ? loPort : hiPort;
+    r.responderPort = ini === 0 ? hiPort : loPort;
+    r.fwdPackets = t.pkts[fwd];
+    r.fwdIpBytes = t.ipBytes[fwd];
+    r.fwdPayloadBytes = t.payloadBytes[fwd];
+    r.fwdFirstUs = t.pkts[fwd] === 0 ? -1 : t.firstUs[fwd];
+    r.fwdLastUs = t.pkts[fwd] === 0 ? -1 : t.lastUs[fwd];
+    r.fwdTcpFlags = t.tcpFlagsOr[fwd];
+    r.revPackets = t.pkts[rev];
+    r.revIpBytes = t.ipBytes[rev];
+    r.revPayloadBytes = t.payloadBytes[rev];
+    r.revFirstUs = t.pkts[rev] === 0 ? -1 : t.firstUs[rev];
+    r.revLastUs = t.pkts[rev] === 0 ? -1 : t.lastUs[rev];
+    r.revTcpFlags = t.tcpFlagsOr[rev];
+    r.startUs = start;
+    r.endUs = end;
+    r.durationUs = end - start;
+    r.state = t.state[id];
+    r.closeReason = t.closeReason[id];
+    r.initiatorMethod = t.initiatorMethod[id];
+    const bits = t.bits[id];
+    r.rttServerUs = bits & Bit.RTT_SERVER ? t.rttServerUs[id] : -1;
+    r.rttClientUs = bits & Bit.RTT_CLIENT ? t.rttClientUs[id] : -1;
+    r.retransPackets = t.retransPkts[id];
+    r.retransBytes = t.retransBytes[id];
+    r.synRetransmissions = t.synRetrans[id];
+    r.outOfOrder = t.outOfOrder[id];
+    r.unseenBytes = t.unseenBytes[id];
+    r.zeroWindows = t.zeroWindows[id];
+    r.midStream = (bits & Bit.MID_STREAM) !== 0;
+    r.oneSided = oneSided;
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The tracker driven by hand-filled views; every expectation is computed by
+ * hand in the comments. Times are µs after T (an arbitrary epoch second).
+ */
+import { describe, expect, it } from 'vitest';
+import { IpProto, PacketView } from '../../../src/decode/packet-view.js';
+import { SessionTracker, type SessionTrackerOptions } from '../../../src/session/session-tracker.js';
+import { plainRecord, type PlainRecord } from './helpers.js';
+import { A, B, fill, type Pkt } from './views.js';
+
+const T = 1_700_000_000;
+
+function harness(opts: Omit<SessionTrackerOptions, 'onFlow'> = {}) {
+  const records: PlainRecord[] = [];
+  const tracker = new SessionTracker({ ...opts, onFlow: (r) => records.push(plainRecord(r)) });
+  const view = new PacketView();
+  const send = (us: number, p: Pkt, icmpId = 0) => {
+    const total = T * 1e6 + us;
+    tracker.onPacket(fill(view, p), Math.floor(total / 1e6), (total % 1e6) * 1000, icmpId);
+  };
+  // client A:40000 → server B:80
+  const c = (us: number, p: Pkt) => send(us, { src: A, dst: B, sp: 40000, dp: 80, ...p });
+  const s = (us: number, p: Pkt) => send(us, { src: B, dst: A, sp: 80, dp: 40000, ...p });
+  const vni = () => tracker.stats.figures()[0];
+  return { tracker, records, send, c, s, vni };
+}
+
+describe('SessionTracker: TCP', () => {
+  it('handshake RTTs both halves exact to the µs; both FINs close as fin', () => {
+    const h = harness();
+    h.c(0, { flags: 'S', seq: 1000 });
+    h.s(1250, { flags: 'SA', seq: 5000, ack: 1001 }); // server side: 1250 - 0
+    h.c(1730, { flags: 'A', seq: 1001, ack: 5001 }); // client side: 1730 - 1250 = 480
+    h.c(1800, { flags: 'PA', seq: 1001, ack: 5001, len: 100 });
+    h.s(2000, { flags: 'A', seq: 5001, ack: 1101 });
+    h.c(3000, { flags: 'FA', seq: 1101, ack: 5001 });
+    h.s(3100, { flags: 'FA', seq: 5001, ack: 1102 });
+    h.c(3200, { flags: 'A', seq: 1102, ack: 5002 });
+    expect(h.records).toEqual([]); // lingering until tcpClosed
+    h.tracker.finish('end_of_capture');
+    const r = h.records[0];
+    expect(r.close_reason).toBe('fin'); // already closed by FIN: keeps fin
+    expect([r.rtt_server_us, r.rtt_client_us]).toEqual([1250, 480]);
+    expect(r.initiator).toBe('10.0.0.1:40000');
+    expect(r.initiator_method).toBe('syn');
+    // fwd: 5 packets, IP bytes 4*40 + 140 = 300, payload 100; rev: 3 packets, 120 bytes.
+    expect([r.fwd.packets, r.fwd.ip_bytes, r.fwd.payload_bytes, r.rev.packets, r.rev.ip_bytes]).toEqual([5, 300, 100, 3, 120]);
+    expect([r.start_us, r.end_us, r.duration_us]).toEqual([T * 1e6, T * 1e6 + 3200, 3200]);
+    expect([r.fwd.tcp_flags, r.rev.tcp_flags]).toEqual([0x02 | 0x10 | 0x08 | 0x01, 0x12 | 0x01]);
+    expect([r.retransmitted_packets, r.unseen_bytes, r.out_of_order]).toEqual([0, 0, 0]);
+    const v = h.vni();
+    expect(v.tcp.opened).toBe(1);
+    expect(v.tcp.closed.fin).toBe(1);
+    expect(v.tcp.rtt_server_seconds).toEqual({ p50: 0.00125, p99: 0.00125, count: 1 });
+    expect(v.tcp.rtt_client_seconds).toEqual({ p50: 0.00048, p99: 0.00048, count: 1 });
+  });
+
+  it('retransmission, SYN retransmission, out-of-order then filled, unseen bytes, zero window', () => {
+    const h = harness();
+    h.c(0, { flags: 'S', seq: 100 });
+    h.c(1_000_000, { flags: 'S', seq: 100 }); // SYN retransmitted: server RTT from this one
+    h.s(1_000_300, { flags: 'SA', seq: 900, ack: 101 }); // rtt server 300
+    h.c(1_000_500, { flags: 'A', seq: 101, ack: 901 }); // rtt client 200
+    h.c(1_001_000, { flags: 'PA', seq: 101, ack: 901, len: 100 }); // 101..201
+    h.c(1_001_100, { flags: 'PA', seq: 101, ack: 901, len: 100 }); // retransmission: 100 bytes
+    h.c(1_001_200, { flags: 'PA', seq: 301, ack: 901, len: 100 }); // gap 201..301, next 401
+    h.c(1_001_300, { flags: 'PA', seq: 201, ack: 901, len: 100 }); // fills the hole: out-of-order
+    h.s(1_001_400, { flags: 'A', seq: 901, ack: 401, win: 0 }); // zero window, nothing unseen
+    h.c(1_001_500, { flags: 'PA', seq: 501, ack: 901, len: 50 }); // gap 401..501 opens
+    h.s(1_001_600, { flags: 'A', seq: 901, ack: 551 }); // ACKs over the hole: 100 unseen
+    h.s(1_001_700, { flags: 'A', seq: 901, ack: 651 }); // beyond anything seen: 100 more unseen
+    h.tracker.finish('end_of_capture');
+    const r = h.records[0];
+    expect(r.close_reason).toBe('end_of_capture');
+    expect([r.rtt_server_us, r.rtt_client_us]).toEqual([300, 200]);
+    expect([r.syn_retransmissions, r.retransmitted_packets, r.retransmitted_bytes, r.out_of_order]).toEqual([1, 1, 100, 1]);
+    expect([r.unseen_bytes, r.zero_windows]).toEqual([200, 1]);
+    const v = h.vni().tcp;
+    expect([v.syn_retransmissions, v.retransmitted_packets, v.retransmitted_bytes, v.out_of_order, v.unseen_bytes, v.zero_windows]).toEqual([1, 1, 100, 1, 200, 1]);
+    expect(v.closed.end_of_capture).toBe(1);
+  });
+
+  it('sequence numbers wrap across 2^32 without false retransmissions', () => {
+    const h = harness();
+    const isn = 0xffffff00;
+    h.c(0, { flags: 'S', seq: isn });
+    h.s(10, { flags: 'SA', seq: 7, ack: isn + 1 });
+    h.c(20, { flags: 'A', seq: isn + 1, ack: 8 });
+    h.c(30, { flags: 'PA', seq: isn + 1, ack: 8, len: 200 }); // 0xffffff01 .. 0xffffffc9
+    h.c(40, { flags: 'PA', seq: isn + 201, ack: 8, len: 200 }); // crosses 2^32: ends at 0x91
+    h.c(50, { flags: 'PA', seq: (isn + 401) >>> 0, ack: 8, len: 100 }); // 0x91 .. 0xf5
+    h.s(60, { flags: 'A', seq: 8, ack: (isn + 501) >>> 0 });
+    h.c(70, { flags: 'PA', seq: (isn + 401) >>> 0, ack: 8, len: 100 }); // a real retransmission after the wrap
+    h.tracker.finish();
+    const r = h.records[0];
+    expect([r.retransmitted_packets, r.retransmitted_bytes, r.out_of_order, r.unseen_bytes]).toEqual([1, 100, 0, 0]);
+  });
+
+  it('RST closes as rst; a new SYN on the closed tuple starts a new session (port reuse)', () => {
+    const h = harness();
+    h.c(0, { flags: 'S', seq: 1 });
+    h.s(100, { flags: 'RA', seq: 0, ack: 2 }); // refused
+    h.c(200, { flags: 'S', seq: 50_000 }); // new attempt, same tuple
+    h.s(300, { flags: 'SA', seq: 9, ack: 50_001 });
+    h.tracker.finish();
+    expect(h.records.map((r) => r.close_reason)).toEqual(['rst', 'end_of_capture']);
+    expect([h.records[0].fwd.packets, h.records[0].rev.packets]).toEqual([1, 1]);
+    expect(h.records[1].rtt_server_us).toBe(100);
+    expect(h.vni().tcp.opened).toBe(2);
+    expect(h.vni().tcp.closed.rst).toBe(1);
+  });
+
+  it('late ACK and RSTs after both FINs stay in the closed session', () => {
+    const h = harness();
+    h.c(0, { flags: 'S', seq: 1 });
+    h.s(10, { flags: 'SA', seq: 1, ack: 2 });
+    h.c(20, { flags: 'FA', seq: 2, ack: 2 });
+    h.s(30, { flags: 'FA', seq: 2, ack: 3 });
+    h.c(40, { flags: 'R', seq: 3 });
+    h.c(50, { flags: 'R', seq: 3 });
+    h.tracker.finish();
+    expect(h.records).toHaveLength(1);
+    expect(h.records[0].close_reason).toBe('fin');
+    expect(h.records[0].fwd.packets).toBe(4);
+  });
+
+  it('idle timeout on frame time: exactly at the limit stays, 1 µs more is a new session', () => {
+    const h = harness({ timeouts: { tcpEstablished: 350 } });
+    h.c(0, { flags: 'PA', seq: 10, ack: 10, len: 10 }); // mid-stream
+    h.c(350_000_000, { flags: 'PA', seq: 20, ack: 10, len: 10 }); // idle exactly 350 s: same session
+    h.c(700_000_001, { flags: 'PA', seq: 30, ack: 10, len: 10 }); // idle 350.000001 s: timed out
+    h.tracker.finish();
+    expect(h.records.map((r) => [r.close_reason, r.fwd.packets])).toEqual([['timeout', 2], ['end_of_capture', 1]]);
+    expect(h.records[0].end_us - h.records[0].start_us).toBe(350_000_000);
+  });
+
+  it('the sweep closes idle sessions of every class as frame time passes', () => {
+    const h = harness();
+    h.c(0, { flags: 'S', seq: 1 }); // opening: 60 s
+    h.send(0, { proto: IpProto.UDP, sp: 5353, dp: 53 }); // udp: 120 s
+    h.send(0, { proto: IpProto.ICMP, icmpType: 8 }, 7); // icmp: 30 s
+    h.send(31_000_000, { src: 0x0a000009, dst: B, proto: IpProto.UDP, sp: 1, dp: 2 });
+    expect(h.records.map((r) => r.proto)).toEqual([IpProto.ICMP]);
+    h.send(61_000_000, { src: 0x0a000009, dst: B, proto: IpProto.UDP, sp: 1, dp: 2 });
+    expect(h.records.map((r) => r.proto)).toEqual([IpProto.ICMP, IpProto.TCP]);
+    expect(h.records[1].close_reason).toBe('timeout');
+    expect(h.records[1].one_sided).toBe(true);
+  });
+
+  it('mid-stream start: initiator by port, marked mid-stream; one-sided counted', () => {
+    const h = harness();
+    h.s(0, { flags: 'PA', seq: 500, ack: 77, len: 20 }); // only the server side is mirrored
+    h.s(10, { flags: 'PA', seq: 520, ack: 77, len: 20 });
+    h.tracker.finish();
+    const r = h.records[0];
+    expect([r.mid_stream, r.one_sided, r.initiator_method, r.initiator]).toEqual([true, true, 'port', '10.0.0.1:40000']);
+    expect([r.fwd.packets, r.rev.packets, r.fwd.first_us]).toEqual([0, 2, -1]);
+    expect([h.vni().tcp.mid_stream, h.vni().tcp.one_sided]).toEqual([1, 1]);
+  });
+
+  it('a session first seen at its SYN-ACK: initiator is the SYN-ACK receiver', () => {
+    const h = harness();
+    h.s(0, { flags: 'SA', seq: 1, ack: 2 });
+    h.c(400, { flags: 'A', seq: 2, ack: 2 });
+    h.tracker.finish();
+    const r = h.records[0];
+    expect([r.initiator_method, r.initiator, r.rtt_server_us, r.rtt_client_us, r.mid_stream]).toEqual(['synack', '10.0.0.1:40000', -1, 400, false]);
+  });
+});
+
+describe('SessionTracker: UDP, ICMP, VNIs, eviction', () => {
+  it('UDP flow: both directions, initiator by ephemeral port', () => {
+    const h = harness();
+    h.send(0, { src: B, dst: A, proto: IpProto.UDP, sp: 53, dp: 33000, len: 40 });
+    h.send(5, { src: A, dst: B, proto: IpProto.UDP, sp: 33000, dp: 53, len: 30 });
+    h.tracker.finish();
+    const r = h.records[0];
+    expect([r.initiator, r.responder, r.initiator_method]).toEqual(['10.0.0.1:33000', '10.0.0.2:53', 'port']);
+    // IP bytes: 20 + 8 + payload.
+    expect([r.fwd.packets, r.fwd.ip_bytes, r.rev.packets, r.rev.ip_bytes]).toEqual([1, 58, 1, 68]);
+    expect(h.vni().udp).toEqual({ flows: 1, active: 0, one_sided: 0 });
+  });
+
+  it('ICMP echo: request and reply one flow per identifier; the requester initiates', () => {
+    const h = harness();
+    h.send(0, { src: A, dst: B, proto: IpProto.ICMP, icmpType: 8, len: 60 }, 0x77);
+    h.send(500, { src: B, dst: A, proto: IpProto.ICMP, icmpType: 0, len: 60 }, 0x77);
+    h.send(1000, { src: A, dst: B, proto: IpProto.ICMP, icmpType: 8, len: 60 }, 0x78);
+    h.tracker.finish();
+    expect(h.records).toHaveLength(2);
+    const r = h.records.find((x) => x.initiator === '10.0.0.1:119')!;
+    expect([r.initiator_method, r.fwd.packets, r.rev.packets, r.fwd.ip_bytes]).toEqual(['icmp_request', 1, 1, 84]);
+    expect(h.vni().icmp.flows).toBe(2);
+  });
+
+  it('the same tuple in two VNIs is two sessions', () => {
+    const h = harness();
+    h.c(0, { vni: 4711, flags: 'S', seq: 1 });
+    h.c(0, { vni: 4242, flags: 'S', seq: 1 });
+    h.tracker.finish();
+    expect(h.records.map((r) => r.vni).sort()).toEqual([4242, 4711]);
+  });
+
+  it('when full, evicts the least recently active session and counts it', () => {
+    const h = harness({ maxSessions: 2 });
+    h.c(0, { sp: 1, flags: 'S', seq: 1 });
+    h.c(10, { sp: 2, flags: 'S', seq: 1 });
+    h.c(20, { sp: 1, flags: 'S', seq: 1 }); // port 1 is now the more recent (SYN retransmission)
+    h.c(30, { sp: 3, flags: 'S', seq: 1 }); // evicts port 2
+    expect(h.records.map((r) => [r.initiator, r.close_reason])).toEqual([['10.0.0.1:2', 'evicted']]);
+    expect(h.tracker.liveSessions).toBe(2);
+    h.tracker.finish('shutdown');
+    const v = h.vni();
+    expect([v.evictions, v.tcp.closed.evicted, v.tcp.closed.shutdown, v.tcp.opened, v.tcp.active]).toEqual([1, 1, 2, 3, 0]);
+  });
+
+  it('prefers a lingering closed session over an open one when evicting', () => {
+    const h = harness({ maxSessions: 2 });
+    h.c(0, { sp: 1, flags: 'S', seq: 1 });
+    h.c(10, { sp: 2, flags: 'R', seq: 1 }); // closed at once, lingering
+    h.c(20, { sp: 3, flags: 'S', seq: 1 });
+    // The RST-only session is mid-stream: its initiator is the higher port (80 > 2), i.e. 10.0.0.2:80.
+    expect(h.records.map((r) => [r.initiator, r.close_reason, r.mid_stream])).toEqual([['10.0.0.2:80', 'rst', true]]);
+    expect(h.vni().evictions).toBe(1);
+  });
+});
