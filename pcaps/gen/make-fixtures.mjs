@@ -616,6 +616,375 @@ function snaplen128() {
   return writePcap(toRecords(recs), { snaplen: 128 });
 }
 
+// ---------------------------------------------------------------- session captures (issue 3)
+//
+// sessions-*.pcap: small AWS-style mirror captures whose session figures are
+// worked out by hand in pcaps/crafted/sessions-*.sessions.json (the `why`
+// fields there refer to the numbered packets below). One behaviour per VNI.
+// Every packet time is written out in µs after T0, so RTTs and durations are
+// exact; sequence numbers are written relative to each side's ISN (SYN = rel 0,
+// first data byte = rel 1), as Wireshark shows them.
+//
+// Sizes, to keep the arithmetic short: SYN and SYN-ACK carry one option (MSS
+// 1460), so their inner IPv4 total length is 20 + 24 = 44; every other TCP
+// segment has no options: 40 + payload bytes.
+
+/** An ENI in the session captures: its VXLAN frames come from its own address. */
+const eniHost = (name, ip, macByte) => host(name, `06:7a:00:00:00:${macByte}`, ip, { eniMac: `06:7a:00:00:00:${macByte}`, internal: true });
+const netHost = (name, ip) => host(name, ROUTER, ip, { ttl: 50 });
+
+/**
+ * A TCP conversation with every packet spelled out.
+ * steps: [t (µs after T0), who 'c' | 's', flags, len = 0, opts = {}]
+ *   opts.rel   send at this relative sequence (a resend, a probe): the side's next sequence does not move
+ *   opts.rack  acknowledge this relative sequence of the peer (default: everything the peer has sent so far,
+ *              in script order, lost segments included)
+ *   opts.win   advertised window (default 64240 on a SYN, 65160 on a SYN-ACK, 0 on an RST, else 501)
+ *   opts.lost  sent, but the mirror never delivers it: not written to the capture
+ * Steps may be listed in send order with times out of order (a reordered segment): the capture is sorted by time.
+ * Returns [{ t, frame, flow, lost }].
+ */
+function scriptedTcp({ client, server, cport, sport, cIsn, sIsn, steps }) {
+  const side = {
+    c: { h: client, port: cport, isn: cIsn >>> 0, next: cIsn >>> 0, id: 0x100 },
+    s: { h: server, port: sport, isn: sIsn >>> 0, next: sIsn >>> 0, id: 0x900 },
+  };
+  const flow = flowKey('tcp', client.ip, cport, server.ip, sport);
+  return steps.map(([t, who, flags, len = 0, opts = {}]) => {
+    const me = side[who];
+    const peer = side[who === 'c' ? 's' : 'c'];
+    const f = tcpFlags(flags);
+    const S = f & 0x02 ? 1 : 0;
+    const F = f & 0x01 ? 1 : 0;
+    const seq = opts.rel === undefined ? me.next : (me.isn + opts.rel) >>> 0;
+    const ack = f & 0x10 ? (opts.rack === undefined ? peer.next : (peer.isn + opts.rack) >>> 0) : 0;
+    const window = opts.win ?? (f & 0x04 ? 0 : S ? (f & 0x10 ? 65160 : 64240) : 501);
+    const options = S ? [{ kind: 'mss', value: 1460 }] : [];
+    const payload = filler(len, seq % 89);
+    const seg = tcp({ sport: me.port, dport: peer.port, seq, ack, flags: f, window, options, payload, src: me.h.ip, dst: peer.h.ip });
+    if (opts.rel === undefined) me.next = (me.next + len + S + F) >>> 0;
+    const frame = ipFrame(me.h, peer.h, IpProto.TCP, seg, { id: me.id++ & 0xffff });
+    return { t, frame, flow, lost: !!opts.lost };
+  });
+}
+
+/** AWS-style mirror copies (see awsMirror) of the packets the mirror delivered, at exactly their script times. */
+function mirrorExact({ vni, eni, packets }) {
+  return packets.filter((p) => !p.lost).map((p) => ({
+    t: p.t,
+    data: vxlanOverIpv4({
+      inner: p.frame, vni, outerSrcMac: eni.eniMac, outerDstMac: TARGET.mac, outerSrc: eni.ip, outerDst: TARGET.ip,
+      sport: awsSourcePort(vni, p.flow),
+    }),
+  }));
+}
+
+/** Write session-capture records; every time must be distinct so the packet order is the one written in the script. */
+function sessionPcap(recs) {
+  const times = new Set(recs.map((r) => r.t));
+  if (times.size !== recs.length) throw new Error('session capture: two packets share a timestamp');
+  return writePcap(toRecords(recs));
+}
+
+/** sessions-tcp-close.pcap: handshake RTTs + FIN close (7101), RST close (7102), port reuse after a FIN close (7103). */
+function sessionsTcpClose() {
+  const recs = [];
+  // VNI 7101: handshake with known times, then FIN both ways.
+  const s1 = eniHost('close-fin', '10.71.1.10', '11');
+  recs.push(...mirrorExact({ vni: 7101, eni: s1, packets: scriptedTcp({
+    client: netHost('c7101', '198.51.100.11'), server: s1, cport: 50123, sport: 443, cIsn: 0x3a1b2c3d, sIsn: 0x7c6b5a49,
+    steps: [
+      [1_000, 'c', 'S'], //                 1
+      [24_456, 's', 'SA'], //               2  server-side RTT 23,456 µs
+      [25_690, 'c', 'A'], //                3  client-side RTT 1,234 µs
+      [25_750, 'c', 'PA', 200], //          4
+      [49_100, 's', 'A'], //                5
+      [49_300, 's', 'PA', 1000], //         6
+      [49_345, 's', 'PA', 500], //          7
+      [74_000, 'c', 'A'], //                8
+      [80_000, 'c', 'FA'], //               9
+      [103_500, 's', 'FA'], //             10
+      [127_000, 'c', 'A'], //              11
+    ] }) }));
+  // VNI 7102: the client aborts with RST|ACK after one request.
+  const s2 = eniHost('close-rst', '10.71.2.10', '12');
+  recs.push(...mirrorExact({ vni: 7102, eni: s2, packets: scriptedTcp({
+    client: netHost('c7102', '198.51.100.12'), server: s2, cport: 50200, sport: 443, cIsn: 0x11223344, sIsn: 0x55667788,
+    steps: [
+      [200_000, 'c', 'S'], //               1
+      [200_700, 's', 'SA'], //              2
+      [201_800, 'c', 'A'], //               3
+      [201_850, 'c', 'PA', 300], //         4
+      [202_750, 's', 'A'], //               5
+      [250_000, 'c', 'RA'], //              6
+    ] }) }));
+  // VNI 7103: one connection closed by FIN, then a new SYN on the same 4-tuple 2 s later (inside the 10 s linger).
+  const s3 = eniHost('port-reuse', '10.71.3.10', '13');
+  const c3 = netHost('c7103', '198.51.100.13');
+  recs.push(...mirrorExact({ vni: 7103, eni: s3, packets: scriptedTcp({
+    client: c3, server: s3, cport: 50300, sport: 80, cIsn: 0x0000a000, sIsn: 0x0000b000,
+    steps: [
+      [300_000, 'c', 'S'], //               1
+      [300_500, 's', 'SA'], //              2
+      [301_000, 'c', 'A'], //               3
+      [301_040, 'c', 'PA', 100], //         4
+      [301_600, 's', 'PA', 400], //         5
+      [302_100, 'c', 'FA'], //              6
+      [302_600, 's', 'FA'], //              7
+      [303_100, 'c', 'A'], //               8
+    ] }) }));
+  recs.push(...mirrorExact({ vni: 7103, eni: s3, packets: scriptedTcp({
+    client: c3, server: s3, cport: 50300, sport: 80, cIsn: 0x0010a000, sIsn: 0x0010b000,
+    steps: [
+      [2_303_100, 'c', 'S'], //             9
+      [2_303_700, 's', 'SA'], //           10
+      [2_304_400, 'c', 'A'], //            11
+      [2_304_450, 'c', 'PA', 100], //      12
+      [2_305_100, 's', 'PA', 400], //      13
+      [2_305_600, 's', 'FA'], //           14
+      [2_306_300, 'c', 'FA'], //           15
+      [2_307_000, 's', 'A'], //            16
+    ] }) }));
+  return sessionPcap(recs);
+}
+
+/** sessions-tcp-seq.pcap: retransmission, out-of-order, unseen bytes (tail and hole), sequence wrap, zero window. */
+function sessionsTcpSeq() {
+  const recs = [];
+  // VNI 7201: the server's second segment is retransmitted 200 ms later (the mirror saw both copies).
+  const s1 = eniHost('retx', '10.72.1.10', '21');
+  recs.push(...mirrorExact({ vni: 7201, eni: s1, packets: scriptedTcp({
+    client: netHost('c7201', '198.51.100.21'), server: s1, cport: 50500, sport: 80, cIsn: 0x21000000, sIsn: 0x21800000,
+    steps: [
+      [1_000, 'c', 'S'], //                              1
+      [1_800, 's', 'SA'], //                             2
+      [2_600, 'c', 'A'], //                              3
+      [2_650, 'c', 'PA', 120], //                        4
+      [3_450, 's', 'A'], //                              5
+      [3_600, 's', 'PA', 1000], //                       6  rel 1..1001
+      [3_645, 's', 'PA', 1000], //                       7  rel 1001..2001 (lost after the mirror)
+      [3_690, 's', 'PA', 1000], //                       8  rel 2001..3001
+      [4_450, 'c', 'A', 0, { rack: 1001 }], //           9
+      [4_500, 'c', 'A', 0, { rack: 1001 }], //          10  duplicate ACK
+      [204_000, 's', 'PA', 1000, { rel: 1001 }], //     11  the retransmission
+      [204_800, 'c', 'A'], //                           12  ack rel 3001
+      [205_000, 'c', 'FA'], //                          13
+      [205_800, 's', 'FA'], //                          14
+      [206_600, 'c', 'A'], //                           15
+    ] }) }));
+  // VNI 7202: mirror on the receiving ENI; segment B (rel 1001) arrives after segment C (rel 2001).
+  const c2 = eniHost('ooo', '10.72.2.10', '22');
+  recs.push(...mirrorExact({ vni: 7202, eni: c2, packets: scriptedTcp({
+    client: c2, server: netHost('s7202', '203.0.113.22'), cport: 40000, sport: 443, cIsn: 0x22000000, sIsn: 0x22800000,
+    steps: [
+      [10_000, 'c', 'S'], //                             1
+      [10_600, 's', 'SA'], //                            2
+      [11_200, 'c', 'A'], //                             3
+      [11_250, 'c', 'PA', 80], //                        4
+      [11_850, 's', 'A'], //                             5
+      [12_000, 's', 'PA', 1000], //                      6  A: rel 1..1001
+      [12_160, 's', 'PA', 1000], //                      9  B: rel 1001..2001, sent second, arrives fourth
+      [12_100, 's', 'PA', 1000], //                      7  C: rel 2001..3001
+      [12_130, 'c', 'A', 0, { rack: 1001 }], //          8
+      [12_200, 'c', 'A'], //                            10  ack rel 3001
+      [15_000, 'c', 'FA'], //                           11
+      [15_600, 's', 'FA'], //                           12
+      [16_200, 'c', 'A'], //                            13
+    ] }) }));
+  // VNI 7203: the server's last data segment never reaches the mirror; the client acknowledges it.
+  const s3 = eniHost('unseen-tail', '10.72.3.10', '23');
+  recs.push(...mirrorExact({ vni: 7203, eni: s3, packets: scriptedTcp({
+    client: netHost('c7203', '198.51.100.23'), server: s3, cport: 50700, sport: 80, cIsn: 0x23000000, sIsn: 0x23800000,
+    steps: [
+      [20_000, 'c', 'S'], //                             1
+      [20_700, 's', 'SA'], //                            2
+      [21_400, 'c', 'A'], //                             3
+      [21_450, 'c', 'PA', 100], //                       4
+      [22_150, 's', 'A'], //                             5
+      [22_300, 's', 'PA', 1400], //                      6  rel 1..1401
+      [22_345, 's', 'PA', 1400, { lost: true }], //      -  rel 1401..2801, not in the capture
+      [23_100, 'c', 'A'], //                             7  ack rel 2801
+      [25_000, 's', 'FA'], //                            8
+      [25_800, 'c', 'FA'], //                            9
+      [26_600, 's', 'A'], //                            10
+    ] }) }));
+  // VNI 7204: a middle segment never reaches the mirror; the next one does; the client's ACK covers both.
+  const s4 = eniHost('unseen-hole', '10.72.4.10', '24');
+  recs.push(...mirrorExact({ vni: 7204, eni: s4, packets: scriptedTcp({
+    client: netHost('c7204', '198.51.100.24'), server: s4, cport: 50800, sport: 80, cIsn: 0x24000000, sIsn: 0x24800000,
+    steps: [
+      [30_000, 'c', 'S'], //                             1
+      [30_400, 's', 'SA'], //                            2
+      [30_800, 'c', 'A'], //                             3
+      [30_850, 'c', 'PA', 100], //                       4
+      [31_250, 's', 'A'], //                             5
+      [31_400, 's', 'PA', 1000], //                      6  rel 1..1001
+      [31_445, 's', 'PA', 1000, { lost: true }], //      -  rel 1001..2001, not in the capture
+      [31_490, 's', 'PA', 600], //                       7  rel 2001..2601
+      [32_300, 'c', 'A'], //                             8  ack rel 2601
+      [35_000, 'c', 'FA'], //                            9
+      [35_400, 's', 'FA'], //                           10
+      [35_800, 'c', 'A'], //                            11
+    ] }) }));
+  // VNI 7205: both sequence spaces cross 2^32: client ISN 2^32 - 1001, server ISN 2^32 - 1.
+  const c5 = eniHost('seq-wrap', '10.72.5.10', '25');
+  recs.push(...mirrorExact({ vni: 7205, eni: c5, packets: scriptedTcp({
+    client: c5, server: netHost('s7205', '203.0.113.25'), cport: 40100, sport: 443, cIsn: 0xfffffc17, sIsn: 0xffffffff,
+    steps: [
+      [40_000, 'c', 'S'], //                             1  seq 0xfffffc17
+      [40_500, 's', 'SA'], //                            2  seq 0xffffffff, ack 0xfffffc18
+      [41_000, 'c', 'A'], //                             3  ack 0
+      [41_050, 'c', 'PA', 600], //                       4  seq 0xfffffc18 (2^32 - 1000)
+      [41_095, 'c', 'PA', 600], //                       5  seq 0xfffffe70 (2^32 - 400): straddles 2^32
+      [41_140, 'c', 'PA', 600], //                       6  seq 200
+      [41_600, 's', 'A'], //                             7  ack 800
+      [41_650, 's', 'PA', 700], //                       8  seq 0
+      [41_695, 's', 'PA', 700], //                       9  seq 700
+      [42_200, 'c', 'A'], //                            10  ack 1400
+      [45_000, 'c', 'FA'], //                           11  seq 800
+      [45_500, 's', 'FA'], //                           12  seq 1400, ack 801
+      [46_000, 'c', 'A'], //                            13  ack 1401
+    ] }) }));
+  // VNI 7206: the receiving client advertises a zero window twice, then opens it again.
+  const c6 = eniHost('zero-window', '10.72.6.10', '26');
+  recs.push(...mirrorExact({ vni: 7206, eni: c6, packets: scriptedTcp({
+    client: c6, server: netHost('s7206', '203.0.113.26'), cport: 40200, sport: 9000, cIsn: 0x26000000, sIsn: 0x26800000,
+    steps: [
+      [50_000, 'c', 'S'], //                             1
+      [50_300, 's', 'SA'], //                            2
+      [50_600, 'c', 'A'], //                             3
+      [50_650, 'c', 'PA', 50], //                        4
+      [50_950, 's', 'PA', 1000], //                      5  rel 1..1001
+      [51_000, 's', 'PA', 1000], //                      6  rel 1001..2001
+      [51_300, 'c', 'A', 0, { win: 0 }], //              7  zero window
+      [251_300, 's', 'A', 0, { rel: 2000 }], //          8  window probe (seq rel 2000, no data)
+      [251_600, 'c', 'A', 0, { win: 0 }], //             9  zero window again
+      [400_000, 'c', 'A'], //                           10  window update (501)
+      [400_300, 's', 'PA', 500], //                     11  rel 2001..2501
+      [400_600, 'c', 'A'], //                           12
+      [401_000, 'c', 'FA'], //                          13
+      [401_300, 's', 'FA'], //                          14
+      [401_600, 'c', 'A'], //                           15
+    ] }) }));
+  return sessionPcap(recs);
+}
+
+/** sessions-idle.pcap: 400 s of silence ends a session by timeout (7301); 340 s does not (7302). */
+function sessionsIdle() {
+  const recs = [];
+  const s1 = eniHost('idle-400', '10.73.1.10', '31');
+  recs.push(...mirrorExact({ vni: 7301, eni: s1, packets: scriptedTcp({
+    client: netHost('c7301', '198.51.100.31'), server: s1, cport: 50900, sport: 22, cIsn: 0x31000000, sIsn: 0x31800000,
+    steps: [
+      [1_000_000, 'c', 'S'], //                          1
+      [1_000_800, 's', 'SA'], //                         2
+      [1_001_600, 'c', 'A'], //                          3
+      [1_001_650, 'c', 'PA', 40], //                     4
+      [1_002_450, 's', 'PA', 40], //                     5
+      [1_003_250, 'c', 'A'], //                          6
+      [401_003_250, 'c', 'PA', 52], //                   7  400 s after packet 6
+      [401_004_050, 's', 'PA', 52], //                   8
+      [401_004_850, 'c', 'FA'], //                       9
+      [401_005_650, 's', 'FA'], //                      10
+      [401_006_450, 'c', 'A'], //                       11
+    ] }) }));
+  const s2 = eniHost('idle-340', '10.73.2.10', '32');
+  recs.push(...mirrorExact({ vni: 7302, eni: s2, packets: scriptedTcp({
+    client: netHost('c7302', '198.51.100.32'), server: s2, cport: 51000, sport: 22, cIsn: 0x32000000, sIsn: 0x32800000,
+    steps: [
+      [2_000_000, 'c', 'S'], //                          1
+      [2_000_600, 's', 'SA'], //                         2
+      [2_001_200, 'c', 'A'], //                          3
+      [2_001_250, 'c', 'PA', 40], //                     4
+      [2_001_850, 's', 'PA', 40], //                     5
+      [2_002_450, 'c', 'A'], //                          6
+      [342_002_450, 'c', 'PA', 52], //                   7  340 s after packet 6
+      [342_003_050, 's', 'PA', 52], //                   8
+      [342_003_650, 'c', 'FA'], //                       9
+      [342_004_250, 's', 'FA'], //                      10
+      [342_004_850, 'c', 'A'], //                       11
+    ] }) }));
+  return sessionPcap(recs);
+}
+
+/** sessions-partial.pcap: starts the mirror did not see: mid-stream (7401), one direction only (7402), SYN missed (7403). */
+function sessionsPartial() {
+  const recs = [];
+  // VNI 7401: the capture begins inside an established connection (the handshake happened before).
+  const s1 = eniHost('mid-stream', '10.74.1.10', '41');
+  recs.push(...mirrorExact({ vni: 7401, eni: s1, packets: scriptedTcp({
+    client: netHost('c7401', '198.51.100.41'), server: s1, cport: 51515, sport: 443, cIsn: 0x41000000, sIsn: 0x41800000,
+    steps: [
+      [0, 'c', 'S', 0, { lost: true }], [1, 's', 'SA', 0, { lost: true }], [2, 'c', 'A', 0, { lost: true }],
+      [1_000, 's', 'PA', 1200], //                       1
+      [1_045, 's', 'PA', 800], //                        2
+      [1_900, 'c', 'A'], //                              3
+      [2_000, 'c', 'PA', 300], //                        4
+      [2_800, 's', 'A'], //                              5
+      [5_000, 'c', 'FA'], //                             6
+      [5_800, 's', 'FA'], //                             7
+      [6_600, 'c', 'A'], //                              8
+    ] }) }));
+  // VNI 7402: only the client -> server direction is mirrored (a filter with inbound rules only).
+  const s2 = eniHost('one-sided', '10.74.2.10', '42');
+  recs.push(...mirrorExact({ vni: 7402, eni: s2, packets: scriptedTcp({
+    client: netHost('c7402', '198.51.100.42'), server: s2, cport: 52000, sport: 80, cIsn: 0x42000000, sIsn: 0x42800000,
+    steps: [
+      [10_000, 'c', 'S'], //                             1
+      [10_500, 's', 'SA', 0, { lost: true }],
+      [11_000, 'c', 'A'], //                             2
+      [11_050, 'c', 'PA', 150], //                       3
+      [11_550, 's', 'A', 0, { lost: true }],
+      [11_700, 's', 'PA', 1448, { lost: true }],
+      [11_745, 's', 'PA', 1448, { lost: true }],
+      [12_500, 'c', 'A', 0, { rack: 1449 }], //          4
+      [12_545, 'c', 'A'], //                             5
+      [15_000, 'c', 'FA'], //                            6
+    ] }) }));
+  // VNI 7403: the client's SYN is not in the capture; the first packet seen is the SYN-ACK.
+  const s3 = eniHost('synack-first', '10.74.3.10', '43');
+  recs.push(...mirrorExact({ vni: 7403, eni: s3, packets: scriptedTcp({
+    client: netHost('c7403', '198.51.100.43'), server: s3, cport: 52100, sport: 80, cIsn: 0x43000000, sIsn: 0x43800000,
+    steps: [
+      [19_500, 'c', 'S', 0, { lost: true }],
+      [20_000, 's', 'SA'], //                            1
+      [20_900, 'c', 'A'], //                             2
+      [20_950, 'c', 'PA', 100], //                       3
+      [21_850, 's', 'PA', 300], //                       4
+      [22_750, 'c', 'FA'], //                            5
+      [23_650, 's', 'FA'], //                            6
+      [24_550, 'c', 'A'], //                             7
+    ] }) }));
+  return sessionPcap(recs);
+}
+
+/** sessions-udp-icmp.pcap: a UDP flow (DNS, VNI 7501) and an ICMP echo flow (VNI 7502). */
+function sessionsUdpIcmp() {
+  const recs = [];
+  const e1 = eniHost('dns-client', '10.75.1.10', '51');
+  const resolver = host('resolver', ROUTER, '10.75.0.2', { internal: true });
+  const q = (t, from, to, sport, dport, payload) => udpPacket({ t, from, to, sport, dport, payload });
+  recs.push(...mirrorExact({ vni: 7501, eni: e1, packets: [
+    q(30_000, e1, resolver, 53530, 53, dns({ id: 0x7501, name: 'example.com' })), //                                1
+    q(30_700, resolver, e1, 53, 53530, dns({ id: 0x7501, name: 'example.com', response: true, answer: '192.0.2.80' })), // 2
+    q(1_030_000, e1, resolver, 53530, 53, dns({ id: 0x7502, name: 'example.com' })), //                             3
+    q(1_030_700, resolver, e1, 53, 53530, dns({ id: 0x7502, name: 'example.com', response: true, answer: '192.0.2.80' })), // 4
+  ] }));
+  const e2 = eniHost('pinger', '10.75.2.10', '52');
+  const peer = host('peer', ROUTER, '10.75.9.9', { internal: true });
+  const echo = (t, type, from, to, seq) => ({
+    t, flow: flowKey('icmp', e2.ip, 0x2a2a, peer.ip, 0x2a2a),
+    frame: ipFrame(from, to, IpProto.ICMP, icmp({ type, id: 0x2a2a, seq, payload: pingPayload(seq) }), { id: 0x2a00 + seq + (type ? 0 : 0x80) }),
+  });
+  const pings = [];
+  for (let seq = 1; seq <= 3; seq++) {
+    const t = 40_000 + (seq - 1) * 1_000_000;
+    pings.push(echo(t, 8, e2, peer, seq), echo(t + 350, 0, peer, e2, seq)); // 2 seq - 1, 2 seq
+  }
+  recs.push(...mirrorExact({ vni: 7502, eni: e2, packets: pings }));
+  return sessionPcap(recs);
+}
+
 // ---------------------------------------------------------------- registry
 
 export const FIXTURES = [
@@ -638,6 +1007,12 @@ export const FIXTURES = [
   { name: 'nanosecond-be.pcap', build: () => writePcap(twinRecords(), { nanos: true, bigEndian: true }) },
   { name: 'microsecond-be.pcap', build: () => writePcap(twinRecords(), { bigEndian: true }) },
   { name: 'snaplen-128.pcap', build: snaplen128 },
+  // Session captures (issue 3); their hand-computed X.sessions.json files sit beside them.
+  { name: 'sessions-tcp-close.pcap', build: sessionsTcpClose },
+  { name: 'sessions-tcp-seq.pcap', build: sessionsTcpSeq },
+  { name: 'sessions-idle.pcap', build: sessionsIdle },
+  { name: 'sessions-partial.pcap', build: sessionsPartial },
+  { name: 'sessions-udp-icmp.pcap', build: sessionsUdpIcmp },
 ];
 
 const deviationsName = (name) => name.replace(/\.(pcapng|pcap)$/, '.deviations.json');
@@ -684,7 +1059,8 @@ function main(argv) {
       }
       const known = new Set(names);
       for (const n of fs.existsSync(crafted) ? fs.readdirSync(crafted) : []) {
-        if (!n.endsWith('.oracle.json') && !known.has(n)) problems.push(`${n}: committed but not produced by the generator`);
+        // X.sessions.json files are hand-written expectations, not generator output.
+        if (!n.endsWith('.oracle.json') && !n.endsWith('.sessions.json') && !known.has(n)) problems.push(`${n}: committed but not produced by the generator`);
       }
       if (problems.length) {
         console.error(`make-fixtures --check: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
