@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { replayCommand } from './commands/replay-command.js';
+import { runCommand } from './commands/run-command.js';
 import { ExitCode, VxmonError } from './errors.js';
 
 const HELP = `usage: vxmon COMMAND [options]
@@ -13,6 +14,8 @@ const HELP = `usage: vxmon COMMAND [options]
 commands:
   replay FILE...   decode pcap/pcapng captures of VXLAN mirror traffic and
                    print per-VNI figures (vxmon replay --help)
+  run              the daemon: capture live (libpcap or a UDP socket) and
+                   serve per-VNI metrics (vxmon run --help)
 
 options:
   -h, --help       this help
@@ -37,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.OK;
     case 'replay':
       return replayCommand(rest);
+    case 'run':
+      return runCommand(rest);
     default:
       process.stderr.write(`vxmon: unknown command "${command}" (see vxmon --help)\n`);
       return ExitCode.USAGE;
@@ -49,7 +54,8 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     if (e instanceof VxmonError) {
-      process.stderr.write(`vxmon: ${e.message}\n`);
+      // One line per problem (a config can have several), each saying what and where.
+      for (const line of e.message.split('\n')) process.stderr.write(`vxmon: ${line}\n`);
       process.exitCode = e.exitCode;
     } else {
       process.stderr.write(`vxmon: internal error: ${(e as Error)?.stack ?? String(e)}\n`);

@@ -27,4 +27,10 @@ export const LinkType = {
   IPV4: 228,
   IPV6: 229,
   LINUX_SLL2: 276,
+  /**
+   * Internal, never in a file: a UDP datagram's payload starting at the
+   * VXLAN header (the UDP socket source). Above the 16-bit range of pcap
+   * link types, so it cannot collide with one.
+   */
+  VXLAN_PAYLOAD: 0x10001,
 } as const;

@@ -29,6 +29,8 @@ export interface MetricsSource {
   /** The pipeline whose numbers are exported; read at scrape time. */
   pipeline(): Pipeline;
   version: string;
+  /** Registers further metrics (a daemon's sources, reloads...) in our registries. */
+  registerMore?: (registers: Registry[]) => void;
 }
 
 /** Per-VNI counters: metric name, help, and the VniStats column it reads. */
@@ -192,6 +194,8 @@ export function createMetrics(source: MetricsSource): MetricsRegistries {
       eachVni((labels, row) => this.set(labels, stats.get(row, Col.LAST_FRAME_TIME)));
     },
   });
+
+  source.registerMore?.(registers);
 
   // prom-client's process/nodejs metrics do not pass promtool's lint (e.g.
   // nodejs_version_info without _total conventions): keep them apart and

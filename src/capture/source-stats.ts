@@ -1,0 +1,29 @@
+import { OUTCOME_COUNT } from '../decode/outcome.js';
+import type { Pipeline } from '../pipeline.js';
+import type { FrameSink } from './frame-source.js';
+
+/**
+ * One live source's view of the pipeline: forwards each frame and counts its
+ * outcome for this source (vxmon_source_frames_total{source,outcome}), and
+ * remembers when the source last produced a frame (for /-/ready).
+ */
+export class SourceCounter implements FrameSink {
+  readonly byOutcome = new Float64Array(OUTCOME_COUNT);
+  /** performance.now() of the last frame; -1 before the first. */
+  lastFrameAtMs = -1;
+
+  constructor(
+    readonly name: string,
+    private readonly pipeline: Pipeline,
+  ) {}
+
+  onFrame(buf: Buffer, offset: number, capturedLength: number, wireLength: number, tsSec: number, tsNsec: number, linkType: number): void {
+    this.byOutcome[this.pipeline.onFrame(buf, offset, capturedLength, wireLength, tsSec, tsNsec, linkType)]++;
+  }
+
+  get frames(): number {
+    let n = 0;
+    for (let i = 0; i < OUTCOME_COUNT; i++) n += this.byOutcome[i];
+    return n;
+  }
+}

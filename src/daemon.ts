@@ -1,0 +1,263 @@
+/**
+ * `vxmon run`: the long-running service. Opens the configured sources (live
+ * interfaces through libpcap, UDP sockets), feeds one pipeline, serves the
+ * web endpoints, logs a periodic summary, reloads on SIGHUP (and
+ * POST /-/reload is left to the exporter issue), and stops cleanly on
+ * SIGTERM/SIGINT within 5 s.
+ */
+import { performance } from 'node:perf_hooks';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { LiveCaptureSource } from './capture/live-source.js';
+import { SourceCounter } from './capture/source-stats.js';
+import { UdpSocketSource } from './capture/udp-socket-source.js';
+import { captureFilter, loadConfig, type ConfigInputs, type RunConfig } from './config.js';
+import { makeDecoderConfig } from './decode/decoder-config.js';
+import { OUTCOME_NAMES } from './decode/outcome.js';
+import { formatListenAddress } from './export/listen-address.js';
+import { startWebServer, type Readiness, type WebServer } from './export/http-server.js';
+import { createMetrics } from './export/metrics.js';
+import { vxmonVersion } from './export/serve.js';
+import { createRootLogger, type Logger } from './log.js';
+import { Pipeline } from './pipeline.js';
+
+/** SIGTERM to exit: systemd's and the issue's budget. */
+export const STOP_DEADLINE_MS = 5000;
+
+interface OpenSource {
+  counter: SourceCounter;
+  close(): void | Promise<void>;
+  kernelDrops?: () => number;
+}
+
+export class Daemon {
+  private config: RunConfig;
+  private readonly log: Logger;
+  private readonly pipeline: Pipeline;
+  private readonly sources: OpenSource[] = [];
+  private server: WebServer | undefined;
+  private summaryTimer: NodeJS.Timeout | undefined;
+  private lastReloadOk = 1;
+  private lastReloadAt = Date.now() / 1000;
+  private readonly startedAt = new Date();
+  private readonly startedAtMono = performance.now();
+
+  constructor(
+    config: RunConfig,
+    private readonly inputs: ConfigInputs,
+  ) {
+    this.config = config;
+    this.log = createRootLogger(config.logLevel);
+    this.pipeline = new Pipeline(makeDecoderConfig({ vxlanPorts: config.vxlanPorts, reservedPolicy: config.reservedBits }));
+  }
+
+  /** Opens every source and the web server; throws a typed error (and closes what was opened) if one fails. */
+  async start(): Promise<void> {
+    const cfg = this.config;
+    const log = this.log.child({ component: 'capture' });
+    try {
+      for (const device of cfg.interfaces) {
+        const counter = new SourceCounter(`pcap:${device}`, this.pipeline);
+        const filter = captureFilter(cfg);
+        const src = new LiveCaptureSource(device, filter, cfg.captureBufferSize, counter);
+        src.open();
+        this.sources.push({ counter, close: () => src.close() });
+        log.info({ source: counter.name, filter, bufferSize: cfg.captureBufferSize, linkType: src.linkType }, 'capture open');
+      }
+      for (const address of cfg.listenUdp) {
+        const counter = new SourceCounter(`udp:${formatListenAddress(address)}`, this.pipeline);
+        const src = new UdpSocketSource(address, counter);
+        await src.open();
+        this.sources.push({ counter, close: () => src.close(), kernelDrops: () => src.kernelDrops() });
+        log.info({ source: counter.name, port: src.boundPort }, 'udp socket open');
+      }
+      this.server = await startWebServer({
+        listen: cfg.webListenAddress,
+        registries: createMetrics({
+          pipeline: () => this.pipeline,
+          version: vxmonVersion(),
+          registerMore: (registers) => this.registerDaemonMetrics(registers),
+        }),
+        readiness: () => this.readiness(),
+        landing: () => ({
+          version: vxmonVersion(),
+          startedAt: this.startedAt,
+          sources: this.sources.map((s) => s.counter.name),
+          vnis: this.pipeline.vniStats.figures(),
+        }),
+      });
+    } catch (e) {
+      await this.closeSources();
+      throw e;
+    }
+    this.log.child({ component: 'web' }).info(
+      { address: formatListenAddress({ host: this.server.host, port: this.server.port }) },
+      'serving /metrics',
+    );
+    this.scheduleSummary();
+  }
+
+  /** The bound web port (tests use port 0). */
+  get webPort(): number {
+    return this.server?.port ?? 0;
+  }
+
+  private readiness(): Readiness {
+    if (this.sources.length === 0) return { ready: false, reason: 'no capture source is open' };
+    const now = performance.now();
+    const silentMs = this.config.readyMaxSilence * 1000;
+    for (const s of this.sources) {
+      // A source that never produced a frame has been silent since the daemon started.
+      const since = now - (s.counter.lastFrameAtMs < 0 ? this.startedAtMono : s.counter.lastFrameAtMs);
+      if (since > silentMs) {
+        return { ready: false, reason: `${s.counter.name}: no frame for ${Math.round(since / 1000)} s (--ready.max-silence ${this.config.readyMaxSilence} s)` };
+      }
+    }
+    return { ready: true, reason: `capturing from ${this.sources.map((s) => s.counter.name).join(', ')}` };
+  }
+
+  private registerDaemonMetrics(registers: Registry[]): void {
+    const sources = this.sources;
+    new Counter({
+      name: 'vxmon_source_frames_total',
+      help: 'Frames read per capture source, by outcome (decoded or the drop reason).',
+      labelNames: ['source', 'outcome'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of sources) {
+          for (let code = 0; code < OUTCOME_NAMES.length; code++) {
+            const n = s.counter.byOutcome[code];
+            if (n > 0 || code === 0) this.inc({ source: s.counter.name, outcome: OUTCOME_NAMES[code] }, n);
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: 'vxmon_capture_up',
+      help: '1 for each capture source that is open.',
+      labelNames: ['source'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of sources) this.set({ source: s.counter.name }, 1);
+      },
+    });
+    new Counter({
+      name: 'vxmon_udp_receive_drops_total',
+      help: "Datagrams the kernel dropped for a --listen-udp socket because its receive queue was full (/proc/net/udp 'drops').",
+      labelNames: ['source'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of sources) {
+          const d = s.kernelDrops?.() ?? -1;
+          if (d >= 0) this.inc({ source: s.counter.name }, d);
+        }
+      },
+    });
+    const daemon = this;
+    new Gauge({
+      name: 'vxmon_config_last_reload_successful',
+      help: '1 if the last configuration reload (SIGHUP) succeeded, 0 if it failed and the previous configuration is kept.',
+      registers,
+      collect() {
+        this.set(daemon.lastReloadOk);
+      },
+    });
+    new Gauge({
+      name: 'vxmon_config_last_reload_success_timestamp_seconds',
+      help: 'When the configuration was last loaded successfully (seconds since 1970).',
+      registers,
+      collect() {
+        this.set(daemon.lastReloadAt);
+      },
+    });
+    new Gauge({
+      name: 'vxmon_vni_info',
+      help: 'Always 1: the mirror-session name (and account, ENI) configured for a VNI, to join in PromQL.',
+      labelNames: ['vni', 'name', 'account', 'eni'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [vni, info] of Object.entries(daemon.config.vnis)) {
+          this.set({ vni, name: info.name, account: info.account ?? '', eni: info.eni ?? '' }, 1);
+        }
+      },
+    });
+  }
+
+  private scheduleSummary(): void {
+    if (this.summaryTimer) clearInterval(this.summaryTimer);
+    this.summaryTimer = undefined;
+    if (this.config.logSummaryInterval <= 0) return;
+    const log = this.log.child({ component: 'summary' });
+    let lastFrames = 0;
+    this.summaryTimer = setInterval(() => {
+      const frames = this.pipeline.decoderStats.frames;
+      log.info(
+        {
+          frames,
+          framesPerSecond: Math.round((frames - lastFrames) / this.config.logSummaryInterval),
+          decoded: this.pipeline.decoderStats.byOutcome[0],
+          dropped: frames - this.pipeline.decoderStats.byOutcome[0],
+          vnis: this.pipeline.vniStats.size,
+        },
+        'summary',
+      );
+      lastFrames = frames;
+    }, this.config.logSummaryInterval * 1000);
+    this.summaryTimer.unref();
+  }
+
+  /**
+   * SIGHUP: re-reads the config file (flags and environment still win) and
+   * applies what can change without reopening capture: VNI names, log level,
+   * the summary interval, readiness limits. A failed reload keeps the old
+   * configuration and says why.
+   */
+  reload(): void {
+    const log = this.log.child({ component: 'config' });
+    let next: RunConfig;
+    try {
+      next = loadConfig(this.inputs);
+    } catch (e) {
+      this.lastReloadOk = 0;
+      log.error({ problems: (e as Error).message.split('\n') }, 'reload failed; keeping the previous configuration');
+      return;
+    }
+    const needsRestart = (['interfaces', 'listenUdp', 'vxlanPorts', 'reservedBits', 'bpf', 'captureBufferSize', 'webListenAddress'] as const).filter(
+      (k) => JSON.stringify(next[k]) !== JSON.stringify(this.config[k]),
+    );
+    if (needsRestart.length > 0) log.warn({ settings: needsRestart }, 'these settings change only on restart; kept as they were');
+    this.config = Object.freeze({
+      ...next,
+      interfaces: this.config.interfaces,
+      listenUdp: this.config.listenUdp,
+      vxlanPorts: this.config.vxlanPorts,
+      reservedBits: this.config.reservedBits,
+      bpf: this.config.bpf,
+      captureBufferSize: this.config.captureBufferSize,
+      webListenAddress: this.config.webListenAddress,
+    });
+    this.log.level = this.config.logLevel;
+    this.scheduleSummary();
+    this.lastReloadOk = 1;
+    this.lastReloadAt = Date.now() / 1000;
+    log.info({ vnis: Object.keys(this.config.vnis).length, logLevel: this.config.logLevel }, 'configuration reloaded');
+  }
+
+  private async closeSources(): Promise<void> {
+    for (const s of this.sources.splice(0)) await s.close();
+  }
+
+  /** Stops capture, then the web server, and flushes the log. */
+  async stop(signal: string): Promise<void> {
+    const log = this.log.child({ component: 'daemon' });
+    log.info({ signal }, 'stopping');
+    if (this.summaryTimer) clearInterval(this.summaryTimer);
+    await this.closeSources();
+    await this.server?.close();
+    log.info({ frames: this.pipeline.decoderStats.frames }, 'stopped');
+    await new Promise<void>((resolve) => this.log.flush(() => resolve()));
+  }
+}

@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { captureFilter, loadConfig, parseDuration, parseSize } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'vxmon-config-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+function yaml(name: string, text: string): string {
+  const p = join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+}
+/** The problems loadConfig reports, one string per line. */
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message.split('\n');
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig precedence: flags > VXMON_* > YAML > defaults', () => {
+  const file = yaml('full.yml', [
+    'interfaces: [eth1]',
+    'vxlan_ports: [4789, 8472]',
+    'capture:',
+    '  buffer_size: 64MiB',
+    '  bpf: "udp dst port 4789"',
+    'web:',
+    '  listen_address: "127.0.0.1:9999"',
+    'log:',
+    '  level: warn',
+    '  summary_interval: 5m',
+    'vnis:',
+    '  16398363: {name: prod-web, account: "123456789012", eni: eni-0abc}',
+    '  42: staging',
+  ].join('\n'));
+
+  it('takes the file over the defaults', () => {
+    const c = loadConfig({ flags: {}, env: {}, configFile: file });
+    expect(c.interfaces).toEqual(['eth1']);
+    expect(c.vxlanPorts).toEqual([4789, 8472]);
+    expect(c.captureBufferSize).toBe(64 * 1024 * 1024);
+    expect(c.webListenAddress).toEqual({ host: '127.0.0.1', port: 9999 });
+    expect(c.logLevel).toBe('warn');
+    expect(c.logSummaryInterval).toBe(300);
+    expect(c.readyMaxSilence).toBe(60); // default
+    expect(c.reservedBits).toBe('permissive'); // default
+    expect(c.vnis).toEqual({ '16398363': { name: 'prod-web', account: '123456789012', eni: 'eni-0abc' }, '42': { name: 'staging' } });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('environment over file, flags over environment', () => {
+    const env = { VXMON_LOG_LEVEL: 'debug', VXMON_INTERFACES: 'eth2,eth3', VXMON_WEB_LISTEN_ADDRESS: ':1' };
+    const c = loadConfig({ flags: { 'log.level': 'error' }, env, configFile: file });
+    expect(c.logLevel).toBe('error');
+    expect(c.interfaces).toEqual(['eth2', 'eth3']);
+    expect(c.webListenAddress).toEqual({ host: '', port: 1 });
+  });
+
+  it('VXMON_CONFIG names the file when --config is absent', () => {
+    expect(loadConfig({ flags: {}, env: { VXMON_CONFIG: file } }).interfaces).toEqual(['eth1']);
+  });
+
+  it('defaults: 256 MiB libpcap ring, :14789, a filter per VXLAN port', () => {
+    const c = loadConfig({ flags: { 'listen-udp': ['127.0.0.1:4789'], 'vxlan-port': '4789,8472' }, env: {} });
+    expect(c.captureBufferSize).toBe(268435456);
+    expect(c.webListenAddress).toEqual({ host: '', port: 14789 });
+    expect(c.listenUdp).toEqual([{ host: '127.0.0.1', port: 4789 }]);
+    expect(captureFilter(c)).toBe('udp dst port 4789 or udp dst port 8472');
+  });
+});
+
+describe('loadConfig errors: one line per problem, saying what and where', () => {
+  it('names the flag, the variable or the file and key', () => {
+    const file = yaml('bad.yml', 'interfaces: [eth0]\ncapture:\n  buffer_size: lots\nlog:\n  level: loud\n');
+    expect(
+      problems(() =>
+        loadConfig({ flags: { 'vxlan-port': '4789,99999' }, env: { VXMON_READY_MAX_SILENCE: 'soon' }, configFile: file }),
+      ),
+    ).toEqual([
+      `${file}: capture.buffer_size: "lots" is not a size between 1MiB and 4GiB (e.g. 268435456 or 256MiB)`,
+      `${file}: log.level: must be one of fatal, error, warn, info, debug, trace, not "loud"`,
+      'VXMON_READY_MAX_SILENCE: "soon" is not a positive duration (e.g. 60s)',
+      '--vxlan-port: "99999" is not a UDP port (1-65535)',
+    ]);
+  });
+
+  it('an unknown key is an error, not silently ignored', () => {
+    const file = yaml('typo.yml', 'interface: eth0\nlog:\n  levle: info\n');
+    expect(problems(() => loadConfig({ flags: {}, env: {}, configFile: file }))).toEqual([
+      `${file}: interface: unknown setting`,
+      `${file}: log.levle: unknown setting`,
+    ]);
+  });
+
+  it('a YAML syntax error gives the line and column', () => {
+    const file = yaml('syntax.yml', 'interfaces: [eth0\nlog: {level: info\n');
+    const lines = problems(() => loadConfig({ flags: {}, env: {}, configFile: file }));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines[0]).toMatch(new RegExp(`^${file}:\\d+:\\d+: `));
+  });
+
+  it('a missing file, a bad VNI map, and no source at all', () => {
+    expect(problems(() => loadConfig({ flags: {}, env: {}, configFile: join(tmp, 'nope.yml') }))).toEqual([
+      `${join(tmp, 'nope.yml')}: no such file`,
+    ]);
+    const file = yaml('vnis.yml', 'listen_udp: ["127.0.0.1:4789"]\nvnis:\n  abc: x\n  17: {label: y}\n');
+    // (integer-like keys come first in a JS object, whatever the file's order)
+    expect(problems(() => loadConfig({ flags: {}, env: {}, configFile: file }))).toEqual([
+      `${file}: vnis.17: needs a name (a string, or {name, account, eni})`,
+      `${file}: vnis.abc: "abc" is not a VNI (0-16777215)`,
+    ]);
+    expect(problems(() => loadConfig({ flags: {}, env: {} }))).toEqual([
+      'no source: give --interface IF and/or --listen-udp ADDR:PORT (or interfaces/listen_udp in the config file)',
+    ]);
+  });
+});
+
+describe('value parsers', () => {
+  it('sizes and durations', () => {
+    expect(parseSize('256MiB')).toBe(268435456);
+    expect(parseSize('64 MB')).toBe(64e6);
+    expect(parseSize('1024')).toBe(1024);
+    expect(parseSize('12 parsecs')).toBeUndefined();
+    expect(parseDuration('60s')).toBe(60);
+    expect(parseDuration('5m')).toBe(300);
+    expect(parseDuration('1h')).toBe(3600);
+    expect(parseDuration('250ms')).toBe(0.25);
+    expect(parseDuration('0')).toBe(0);
+    expect(parseDuration('-1s')).toBeUndefined();
+  });
+});
