@@ -22,7 +22,7 @@ export interface CaptureFileStats {
 }
 
 export interface ReadOptions {
-  /** Bytes per read and initial buffer size; default 4 MiB. */
+  /** Bytes per read and initial buffer size; default 512 KiB (DEFAULT_CHUNK_SIZE). */
   chunkSize?: number;
   /** Called at most once per chunk. */
   onProgress?: (bytesRead: number, fileSize: number) => void;

@@ -3,7 +3,8 @@
  *
  * The path is fixed: link header (Ethernet, Linux cooked v1/v2, raw IP) ->
  * outer IPv4/IPv6 -> outer UDP to a tunnel port -> VXLAN -> inner Ethernet ->
- * inner IPv4/IPv6 -> TCP / UDP / ICMP. Each layer lives in its own file,
+ * inner IPv4/IPv6 -> TCP / UDP / ICMP. (The internal link type
+ * VXLAN_PAYLOAD, a UDP socket's datagram, starts at VXLAN.) Each layer lives in its own file,
  * runs its length checks in a fixed order and returns DECODED or its drop
  * reason; the first drop ends the frame.
  *
@@ -22,22 +23,23 @@
  * whatever the inner layers return, so the frame is counted for its VNI.
  *
  * Hot-path discipline (DESIGN.md §3): no allocation, no closures, no
- * strings; field reads are byte arithmetic (bytes.ts explains why); it
- * never throws on any bytes: out-of-range typed-array reads cannot throw,
- * and every read is preceded by a length check anyway.
+ * strings; field reads go through a DataView over the frame's Buffer,
+ * cached in the view per Buffer (PacketView.dataViewOf says why). It never throws on
+ * any bytes: every read is preceded by a length check against an `end` that
+ * never passes the Buffer.
  */
 import { LinkType } from '../capture/frame-source.js';
 import type { DecoderConfig } from './decoder-config.js';
 import { EtherType, decodeEthernet, decodeInnerEthernet } from './ethernet.js';
-import { decodeIcmp, ICMP_HEADER_LENGTH } from './icmp.js';
+import { decodeIcmp, IcmpLayout } from './icmp.js';
 import { decodeInnerIpv4, decodeIpv4 } from './ipv4.js';
 import { decodeInnerIpv6, decodeIpv6 } from './ipv6.js';
 import { decodeLinuxSll, decodeLinuxSll2 } from './linux-sll.js';
 import { Outcome, type OutcomeCode } from './outcome.js';
 import { IpProto, type PacketView } from './packet-view.js';
 import { decodeTcp } from './tcp.js';
-import { decodeInnerUdp, decodeOuterUdp, UDP_HEADER_LENGTH } from './udp.js';
-import { decodeVxlan, VXLAN_HEADER_LENGTH } from './vxlan.js';
+import { decodeInnerUdp, decodeOuterUdp, UdpLayout } from './udp.js';
+import { decodeVxlan, VxlanLayout } from './vxlan.js';
 
 export function decodeFrame(
   buf: Buffer,
@@ -49,6 +51,7 @@ export function decodeFrame(
   config: DecoderConfig,
 ): OutcomeCode {
   view.reset(linkType, offset, capturedLength, wireLength);
+  const dv = view.dataViewOf(buf);
 
   // Never trust the caller's numbers to stay inside the Buffer (NaN, negative
   // or too large all end up as a short frame rather than a wild read).
@@ -60,96 +63,104 @@ export function decodeFrame(
     view.truncated = true;
   }
 
+  // Link layer -> which outer IP (4 or 6) starts at view.outerL3Offset.
   let r: OutcomeCode;
-  switch (linkType) {
-    case LinkType.ETHERNET:
-      r = decodeEthernet(buf, start, end, view);
-      break;
-    case LinkType.LINUX_SLL:
-      r = decodeLinuxSll(buf, start, end, view);
-      break;
-    case LinkType.LINUX_SLL2:
-      r = decodeLinuxSll2(buf, start, end, view);
-      break;
-    case LinkType.RAW: {
-      // LINKTYPE_RAW: the version nibble of the first byte says which IP.
-      view.outerL3Offset = start;
-      const version = end - start >= 1 ? buf[start] >> 4 : 0;
-      if (version === 4) return fromOuterIpv4(buf, start, end, view, config);
-      if (version === 6) return fromOuterIpv6(buf, start, end, view, config);
-      return Outcome.RAW_IP_BAD_VERSION;
-    }
-    case LinkType.IPV4:
-      view.outerL3Offset = start;
-      return fromOuterIpv4(buf, start, end, view, config);
-    case LinkType.IPV6:
-      view.outerL3Offset = start;
-      return fromOuterIpv6(buf, start, end, view, config);
-    default:
-      return Outcome.LINK_TYPE_UNSUPPORTED;
+  let ipVersion: number;
+  if (linkType === LinkType.ETHERNET) {
+    r = decodeEthernet(dv, start, end, view);
+    if (r !== Outcome.DECODED) return r;
+    ipVersion = ipVersionOfEtherType(view.outerEtherType);
+    if (ipVersion === 0) return Outcome.ETH_NOT_IP;
+  } else if (linkType === LinkType.VXLAN_PAYLOAD) {
+    return decodeVxlanPayload(dv, start, end, view, config);
+  } else {
+    ipVersion = decodeOtherLink(dv, start, end, linkType, view);
+    if (ipVersion < 0) return -ipVersion as OutcomeCode;
   }
+
+  // Outer IP -> UDP -> VXLAN, one layer after the other; the first drop ends the frame.
+  const l3 = view.outerL3Offset;
+  r = ipVersion === 4 ? decodeIpv4(dv, l3, end, view) : decodeIpv6(dv, l3, end, view);
   if (r !== Outcome.DECODED) return r;
-
-  switch (view.outerEtherType) {
-    case EtherType.IPV4:
-      return fromOuterIpv4(buf, view.outerL3Offset, end, view, config);
-    case EtherType.IPV6:
-      return fromOuterIpv6(buf, view.outerL3Offset, end, view, config);
-    default:
-      return Outcome.ETH_NOT_IP;
-  }
-}
-
-function fromOuterIpv4(buf: Buffer, off: number, end: number, view: PacketView, config: DecoderConfig): OutcomeCode {
-  const r = decodeIpv4(buf, off, end, view);
-  if (r !== Outcome.DECODED) return r;
-  return fromOuterUdp(buf, view.outerL4Offset, off + view.outerIpLength, end, view, config);
-}
-
-function fromOuterIpv6(buf: Buffer, off: number, end: number, view: PacketView, config: DecoderConfig): OutcomeCode {
-  const r = decodeIpv6(buf, off, end, view);
-  if (r !== Outcome.DECODED) return r;
-  return fromOuterUdp(buf, view.outerL4Offset, off + view.outerIpLength, end, view, config);
-}
-
-/** Outer UDP -> VXLAN -> inner frame. `ipEnd` is where the IP length fields say the datagram ends. */
-function fromOuterUdp(
-  buf: Buffer,
-  udpOff: number,
-  ipEnd: number,
-  end: number,
-  view: PacketView,
-  config: DecoderConfig,
-): OutcomeCode {
+  const ipEnd = l3 + view.outerIpLength; // where the IP length fields say the datagram ends
   const payloadEnd = ipEnd < end ? ipEnd : end;
-  let r = decodeOuterUdp(buf, udpOff, payloadEnd, ipEnd - udpOff, view, config.tunnelByPort);
+  const udpOff = view.outerL4Offset;
+  r = decodeOuterUdp(dv, udpOff, payloadEnd, ipEnd - udpOff, view, config.tunnelByPort);
   if (r !== Outcome.DECODED) return r;
   const udpEnd = udpOff + view.outerUdpLength;
   const tunnelEnd = udpEnd < payloadEnd ? udpEnd : payloadEnd;
-  r = decodeVxlan(buf, udpOff + UDP_HEADER_LENGTH, tunnelEnd, view, config.strictReserved);
+  r = decodeVxlan(dv, udpOff + UdpLayout.HEADER_LENGTH, tunnelEnd, view, config.strictReserved);
   if (r !== Outcome.DECODED) return r;
-  return decodeInner(buf, udpOff + UDP_HEADER_LENGTH + VXLAN_HEADER_LENGTH, tunnelEnd, view);
+  return decodeInner(dv, udpOff + UdpLayout.HEADER_LENGTH + VxlanLayout.HEADER_LENGTH, tunnelEnd, view);
+}
+
+/** 4 or 6 for the IP EtherTypes, else 0. */
+function ipVersionOfEtherType(type: number): number {
+  return type === EtherType.IPV4 ? 4 : type === EtherType.IPV6 ? 6 : 0;
+}
+
+/**
+ * The link types other than Ethernet (kept out of decodeFrame so that the
+ * common path stays small enough to be compiled as one unit). Returns the
+ * outer IP version (4 or 6), or minus the drop reason.
+ */
+function decodeOtherLink(dv: DataView, start: number, end: number, linkType: number, view: PacketView): number {
+  let r: OutcomeCode;
+  switch (linkType) {
+    case LinkType.LINUX_SLL:
+      r = decodeLinuxSll(dv, start, end, view);
+      break;
+    case LinkType.LINUX_SLL2:
+      r = decodeLinuxSll2(dv, start, end, view);
+      break;
+    case LinkType.RAW:
+    case LinkType.IPV4:
+    case LinkType.IPV6: {
+      // No link header: no tags, no EtherType (0 for raw-IP links).
+      view.outerVlanCount = 0;
+      view.outerVlanId = 0;
+      view.outerEtherType = 0;
+      view.outerL3Offset = start;
+      if (linkType === LinkType.IPV4) return 4;
+      if (linkType === LinkType.IPV6) return 6;
+      // LINKTYPE_RAW: the version nibble of the first byte says which IP.
+      const version = end - start >= 1 ? dv.getUint8(start) >> 4 : 0;
+      return version === 4 || version === 6 ? version : -Outcome.RAW_IP_BAD_VERSION;
+    }
+    default:
+      return -Outcome.LINK_TYPE_UNSUPPORTED;
+  }
+  if (r !== Outcome.DECODED) return -r;
+  const version = ipVersionOfEtherType(view.outerEtherType);
+  return version !== 0 ? version : -Outcome.ETH_NOT_IP;
+}
+
+/**
+ * LinkType.VXLAN_PAYLOAD (the UDP socket source): the kernel has taken off
+ * the outer Ethernet/IP/UDP headers and the frame is the whole UDP payload,
+ * starting at the VXLAN header. No outer layer is reached (outerIpVersion
+ * stays 0); the outer UDP fields say what is known: ports unknown (0), the
+ * length of a datagram that carried exactly these bytes.
+ */
+function decodeVxlanPayload(dv: DataView, start: number, end: number, view: PacketView, config: DecoderConfig): OutcomeCode {
+  view.outerSrcPort = 0;
+  view.outerDstPort = 0;
+  view.outerUdpLength = end - start + UdpLayout.HEADER_LENGTH;
+  const r = decodeVxlan(dv, start, end, view, config.strictReserved);
+  if (r !== Outcome.DECODED) return r;
+  return decodeInner(dv, start + VxlanLayout.HEADER_LENGTH, end, view);
 }
 
 /** The mirrored frame: `off` .. `end` is the inner region (captured and within the outer UDP datagram). */
-function decodeInner(buf: Buffer, off: number, end: number, view: PacketView): OutcomeCode {
-  let r = decodeInnerEthernet(buf, off, end, view);
+function decodeInner(dv: DataView, off: number, end: number, view: PacketView): OutcomeCode {
+  let r = decodeInnerEthernet(dv, off, end, view);
   if (r !== Outcome.DECODED) return r;
 
   const l3 = view.innerL3Offset;
-  let isV4: boolean;
-  switch (view.innerEtherType) {
-    case EtherType.IPV4:
-      r = decodeInnerIpv4(buf, l3, end, view);
-      isV4 = true;
-      break;
-    case EtherType.IPV6:
-      r = decodeInnerIpv6(buf, l3, end, view);
-      isV4 = false;
-      break;
-    default:
-      return Outcome.DECODED; // ARP, LLDP...: counted, innerIpVersion stays 0
-  }
+  const type = view.innerEtherType;
+  if (type === EtherType.IPV4) r = decodeInnerIpv4(dv, l3, end, view);
+  else if (type === EtherType.IPV6) r = decodeInnerIpv6(dv, l3, end, view);
+  else return Outcome.DECODED; // ARP, LLDP...: counted, innerIpVersion stays 0
   if (r !== Outcome.DECODED) return r;
 
   const ipEnd = l3 + view.innerIpLength;
@@ -158,27 +169,16 @@ function decodeInner(buf: Buffer, off: number, end: number, view: PacketView): O
   let l4HeaderLength = 0;
   // Only the first fragment (offset 0) carries the L4 header.
   if (view.innerFragmentOffset === 0) {
-    switch (view.innerProto) {
-      case IpProto.TCP:
-        r = decodeTcp(buf, l4, l4End, view);
-        l4HeaderLength = view.tcpHeaderLength;
-        break;
-      case IpProto.UDP:
-        r = decodeInnerUdp(buf, l4, l4End, view);
-        l4HeaderLength = UDP_HEADER_LENGTH;
-        break;
-      case IpProto.ICMP:
-        if (isV4) {
-          r = decodeIcmp(buf, l4, l4End, view);
-          l4HeaderLength = ICMP_HEADER_LENGTH;
-        }
-        break;
-      case IpProto.ICMPV6:
-        if (!isV4) {
-          r = decodeIcmp(buf, l4, l4End, view);
-          l4HeaderLength = ICMP_HEADER_LENGTH;
-        }
-        break;
+    const proto = view.innerProto;
+    if (proto === IpProto.TCP) {
+      r = decodeTcp(dv, l4, l4End, view);
+      l4HeaderLength = view.tcpHeaderLength;
+    } else if (proto === IpProto.UDP) {
+      r = decodeInnerUdp(dv, l4, l4End, view);
+      l4HeaderLength = UdpLayout.HEADER_LENGTH;
+    } else if (proto === (type === EtherType.IPV4 ? IpProto.ICMP : IpProto.ICMPV6)) {
+      r = decodeIcmp(dv, l4, l4End, view);
+      l4HeaderLength = IcmpLayout.HEADER_LENGTH;
     }
     if (r !== Outcome.DECODED) return r;
   }

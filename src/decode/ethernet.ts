@@ -16,31 +16,43 @@
  * The EtherType dispatch (IP or not) is the caller's: the outer path drops
  * non-IP as `eth_not_ip`, the inner path counts it as decoded.
  */
-import { u16 } from './bytes.js';
 import { Outcome, type OutcomeCode } from './outcome.js';
 import type { PacketView } from './packet-view.js';
 
-export const EtherType = {
-  IPV4: 0x0800,
-  ARP: 0x0806,
-  VLAN: 0x8100,
-  IPV6: 0x86dd,
-  QINQ: 0x88a8,
-  QINQ_LEGACY: 0x9100,
-} as const;
+export const enum EtherType {
+  IPV4 = 0x0800,
+  ARP = 0x0806,
+  VLAN = 0x8100,
+  IPV6 = 0x86dd,
+  QINQ = 0x88a8,
+  QINQ_LEGACY = 0x9100,
+}
 
-export const ETH_HEADER_LENGTH = 14;
-export const VLAN_TAG_LENGTH = 4;
-export const MAX_VLAN_TAGS = 2;
+/** Numbers fixed by the header layout (a const enum: tsc writes the number at each use). */
+export const enum EthernetLayout {
+  HEADER_LENGTH = 14,
+  VLAN_TAG_LENGTH = 4,
+  MAX_VLAN_TAGS = 2,
+}
 
 function isVlanTpid(type: number): boolean {
   return type === EtherType.VLAN || type === EtherType.QINQ || type === EtherType.QINQ_LEGACY;
 }
 
-/** Outer Ethernet header at `off`; fills outerVlanCount/Id, outerEtherType, outerL3Offset. */
-export function decodeEthernet(buf: Uint8Array, off: number, end: number, view: PacketView): OutcomeCode {
-  if (end - off < ETH_HEADER_LENGTH) return Outcome.ETH_TOO_SHORT;
-  return decodeOuterTags(buf, off + 12, off + ETH_HEADER_LENGTH, end, view);
+/**
+ * Outer Ethernet header at `off`; fills outerVlanCount/Id, outerEtherType,
+ * outerL3Offset. The untagged frame (the mirror's normal case) is handled
+ * here without entering the tag walk.
+ */
+export function decodeEthernet(dv: DataView, off: number, end: number, view: PacketView): OutcomeCode {
+  if (end - off < EthernetLayout.HEADER_LENGTH) return Outcome.ETH_TOO_SHORT;
+  const type = dv.getUint16(off + 12);
+  if (isVlanTpid(type)) return decodeOuterTags(dv, off + 12, off + EthernetLayout.HEADER_LENGTH, end, view);
+  view.outerVlanCount = 0;
+  view.outerVlanId = 0;
+  view.outerEtherType = type;
+  view.outerL3Offset = off + EthernetLayout.HEADER_LENGTH;
+  return Outcome.DECODED;
 }
 
 /**
@@ -49,23 +61,19 @@ export function decodeEthernet(buf: Uint8Array, off: number, end: number, view: 
  * Linux cooked-capture headers, whose protocol field plays the EtherType's
  * part: libpcap puts a tag that the kernel stripped back in exactly this shape.
  */
-export function decodeOuterTags(
-  buf: Uint8Array,
-  typeOff: number,
-  p: number,
-  end: number,
-  view: PacketView,
-): OutcomeCode {
-  let type = u16(buf, typeOff);
+export function decodeOuterTags(dv: DataView, typeOff: number, p: number, end: number, view: PacketView): OutcomeCode {
+  let type = dv.getUint16(typeOff);
   let count = 0;
+  view.outerVlanCount = 0;
+  view.outerVlanId = 0;
   while (isVlanTpid(type)) {
-    if (count === MAX_VLAN_TAGS) return Outcome.ETH_TOO_MANY_VLANS;
-    if (end - p < VLAN_TAG_LENGTH) return Outcome.ETH_VLAN_TOO_SHORT;
-    if (count === 0) view.outerVlanId = u16(buf, p) & 0x0fff;
+    if (count === EthernetLayout.MAX_VLAN_TAGS) return Outcome.ETH_TOO_MANY_VLANS;
+    if (end - p < EthernetLayout.VLAN_TAG_LENGTH) return Outcome.ETH_VLAN_TOO_SHORT;
+    if (count === 0) view.outerVlanId = dv.getUint16(p) & 0x0fff;
     count++;
     view.outerVlanCount = count;
-    type = u16(buf, p + 2);
-    p += VLAN_TAG_LENGTH;
+    type = dv.getUint16(p + 2);
+    p += EthernetLayout.VLAN_TAG_LENGTH;
   }
   view.outerEtherType = type;
   view.outerL3Offset = p;
@@ -76,18 +84,19 @@ export function decodeOuterTags(
  * Inner (mirrored) Ethernet header at `off`, inside the tunnel; `end` is the
  * end of the inner region. Fills innerVlanCount, innerEtherType, innerL3Offset.
  */
-export function decodeInnerEthernet(buf: Uint8Array, off: number, end: number, view: PacketView): OutcomeCode {
-  if (end - off < ETH_HEADER_LENGTH) return Outcome.INNER_ETH_TOO_SHORT;
-  let type = u16(buf, off + 12);
-  let p = off + ETH_HEADER_LENGTH;
+export function decodeInnerEthernet(dv: DataView, off: number, end: number, view: PacketView): OutcomeCode {
+  if (end - off < EthernetLayout.HEADER_LENGTH) return Outcome.INNER_ETH_TOO_SHORT;
+  let type = dv.getUint16(off + 12);
+  let p = off + EthernetLayout.HEADER_LENGTH;
   let count = 0;
+  view.innerVlanCount = 0;
   while (isVlanTpid(type)) {
-    if (count === MAX_VLAN_TAGS) return Outcome.INNER_ETH_TOO_MANY_VLANS;
-    if (end - p < VLAN_TAG_LENGTH) return Outcome.INNER_VLAN_TOO_SHORT;
+    if (count === EthernetLayout.MAX_VLAN_TAGS) return Outcome.INNER_ETH_TOO_MANY_VLANS;
+    if (end - p < EthernetLayout.VLAN_TAG_LENGTH) return Outcome.INNER_VLAN_TOO_SHORT;
     count++;
     view.innerVlanCount = count;
-    type = u16(buf, p + 2);
-    p += VLAN_TAG_LENGTH;
+    type = dv.getUint16(p + 2);
+    p += EthernetLayout.VLAN_TAG_LENGTH;
   }
   view.innerEtherType = type;
   view.innerL3Offset = p;

@@ -12,13 +12,16 @@
 import { Outcome, type OutcomeCode } from './outcome.js';
 import type { PacketView } from './packet-view.js';
 
-export const ICMP_HEADER_LENGTH = 4;
+/** Numbers fixed by the header layout (a const enum: tsc writes the number at each use). */
+export const enum IcmpLayout {
+  HEADER_LENGTH = 4,
+}
 
 /** ICMP or ICMPv6 at `off`; `end` = end of the L4 bytes present. */
-export function decodeIcmp(buf: Uint8Array, off: number, end: number, view: PacketView): OutcomeCode {
-  if (end - off < ICMP_HEADER_LENGTH) return Outcome.INNER_ICMP_TOO_SHORT;
+export function decodeIcmp(dv: DataView, off: number, end: number, view: PacketView): OutcomeCode {
+  if (end - off < IcmpLayout.HEADER_LENGTH) return Outcome.INNER_ICMP_TOO_SHORT;
   view.l4Offset = off;
-  view.icmpType = buf[off];
-  view.icmpCode = buf[off + 1];
+  view.icmpType = dv.getUint8(off);
+  view.icmpCode = dv.getUint8(off + 1);
   return Outcome.DECODED;
 }

@@ -22,40 +22,42 @@
  * A total length larger than the bytes present is truncation (a flag,
  * DESIGN.md §3 rule 4), never a drop.
  */
-import { u16, u32 } from './bytes.js';
 import { Outcome, type OutcomeCode } from './outcome.js';
 import { IpProto, type PacketView } from './packet-view.js';
 
-export const IPV4_MIN_HEADER_LENGTH = 20;
+/** Numbers fixed by the header layout (a const enum: tsc writes the number at each use). */
+export const enum Ipv4Layout {
+  MIN_HEADER_LENGTH = 20,
+  MF = 0x2000,
+  OFFSET_MASK = 0x1fff,
+}
 
 /** Flags+offset word: More Fragments bit and the 13-bit offset. */
-const IPV4_MF = 0x2000;
-const IPV4_OFFSET_MASK = 0x1fff;
 
 /**
  * Outer IPv4 at `off`, `end` = end of the captured bytes. On DECODED the
  * datagram is an unfragmented UDP datagram; outerL4Offset and outerIpLength
  * locate the UDP header and the datagram's end.
  */
-export function decodeIpv4(buf: Uint8Array, off: number, end: number, view: PacketView): OutcomeCode {
-  if (end - off < IPV4_MIN_HEADER_LENGTH) return Outcome.IPV4_TOO_SHORT;
-  const versionIhl = buf[off];
-  if (versionIhl >> 4 !== 4) return Outcome.IPV4_BAD_VERSION;
-  const headerLength = (versionIhl & 0x0f) << 2;
-  if (headerLength < IPV4_MIN_HEADER_LENGTH) return Outcome.IPV4_BAD_HEADER_LENGTH;
+export function decodeIpv4(dv: DataView, off: number, end: number, view: PacketView): OutcomeCode {
+  if (end - off < Ipv4Layout.MIN_HEADER_LENGTH) return Outcome.IPV4_TOO_SHORT;
+  const word0 = dv.getUint32(off); // version 4 | IHL 4 | TOS 8 | total length 16
+  if (word0 >>> 28 !== 4) return Outcome.IPV4_BAD_VERSION;
+  const headerLength = (word0 >>> 22) & 0x3c; // IHL * 4
+  if (headerLength < Ipv4Layout.MIN_HEADER_LENGTH) return Outcome.IPV4_BAD_HEADER_LENGTH;
   if (end - off < headerLength) return Outcome.IPV4_BAD_HEADER_LENGTH;
-  const totalLength = u16(buf, off + 2);
+  const totalLength = word0 & 0xffff;
   if (totalLength < headerLength) return Outcome.IPV4_BAD_TOTAL_LENGTH;
 
   view.outerIpVersion = 4;
   view.outerIpLength = totalLength;
-  view.outerSrc4 = u32(buf, off + 12);
-  view.outerDst4 = u32(buf, off + 16);
+  view.outerSrc4 = dv.getUint32(off + 12);
+  view.outerDst4 = dv.getUint32(off + 16);
   view.outerL4Offset = off + headerLength;
   if (end - off < totalLength) view.truncated = true;
 
-  if ((u16(buf, off + 6) & (IPV4_MF | IPV4_OFFSET_MASK)) !== 0) return Outcome.IPV4_FRAGMENT;
-  if (buf[off + 9] !== IpProto.UDP) return Outcome.IP_NOT_UDP;
+  if ((dv.getUint16(off + 6) & (Ipv4Layout.MF | Ipv4Layout.OFFSET_MASK)) !== 0) return Outcome.IPV4_FRAGMENT;
+  if (dv.getUint8(off + 9) !== IpProto.UDP) return Outcome.IP_NOT_UDP;
   return Outcome.DECODED;
 }
 
@@ -64,26 +66,28 @@ export function decodeIpv4(buf: Uint8Array, off: number, end: number, view: Pack
  * Fills innerIpVersion, innerIpLength, innerIpHeaderLength, innerProto,
  * innerSrc4/Dst4, innerIpId and the fragment fields.
  */
-export function decodeInnerIpv4(buf: Uint8Array, off: number, end: number, view: PacketView): OutcomeCode {
-  if (end - off < IPV4_MIN_HEADER_LENGTH) return Outcome.INNER_IPV4_TOO_SHORT;
-  const versionIhl = buf[off];
-  if (versionIhl >> 4 !== 4) return Outcome.INNER_IPV4_BAD_VERSION;
-  const headerLength = (versionIhl & 0x0f) << 2;
-  if (headerLength < IPV4_MIN_HEADER_LENGTH) return Outcome.INNER_IPV4_BAD_HEADER_LENGTH;
+export function decodeInnerIpv4(dv: DataView, off: number, end: number, view: PacketView): OutcomeCode {
+  if (end - off < Ipv4Layout.MIN_HEADER_LENGTH) return Outcome.INNER_IPV4_TOO_SHORT;
+  // The first 20 bytes are present: read them as 32-bit words (one bounds
+  // check each), then check the fields in the usual order.
+  const word0 = dv.getUint32(off); // version 4 | IHL 4 | TOS 8 | total length 16
+  if (word0 >>> 28 !== 4) return Outcome.INNER_IPV4_BAD_VERSION;
+  const headerLength = (word0 >>> 22) & 0x3c; // IHL * 4
+  if (headerLength < Ipv4Layout.MIN_HEADER_LENGTH) return Outcome.INNER_IPV4_BAD_HEADER_LENGTH;
   if (end - off < headerLength) return Outcome.INNER_IPV4_TOO_SHORT;
-  const totalLength = u16(buf, off + 2);
+  const totalLength = word0 & 0xffff;
   if (totalLength < headerLength) return Outcome.INNER_IPV4_BAD_TOTAL_LENGTH;
 
-  const flagsOffset = u16(buf, off + 6);
+  const word1 = dv.getUint32(off + 4); // identification 16 | flags 3 | fragment offset 13
   view.innerIpVersion = 4;
   view.innerIpLength = totalLength;
   view.innerIpHeaderLength = headerLength;
-  view.innerProto = buf[off + 9];
-  view.innerSrc4 = u32(buf, off + 12);
-  view.innerDst4 = u32(buf, off + 16);
-  view.innerIpId = u16(buf, off + 4);
-  view.innerFragment = (flagsOffset & (IPV4_MF | IPV4_OFFSET_MASK)) !== 0;
-  view.innerFragmentOffset = (flagsOffset & IPV4_OFFSET_MASK) << 3;
+  view.innerProto = dv.getUint8(off + 9);
+  view.innerSrc4 = dv.getUint32(off + 12);
+  view.innerDst4 = dv.getUint32(off + 16);
+  view.innerIpId = word1 >>> 16;
+  view.innerFragment = (word1 & (Ipv4Layout.MF | Ipv4Layout.OFFSET_MASK)) !== 0;
+  view.innerFragmentOffset = (word1 & Ipv4Layout.OFFSET_MASK) << 3;
   if (end - off < totalLength) view.truncated = true;
   return Outcome.DECODED;
 }

@@ -22,12 +22,14 @@
  *          header the walk stops (what follows is the middle of a datagram).
  * A payload length beyond the bytes present is truncation (a flag).
  */
-import { u16, u32 } from './bytes.js';
 import { Outcome, type OutcomeCode } from './outcome.js';
 import { IpProto, type PacketView } from './packet-view.js';
 
-export const IPV6_HEADER_LENGTH = 40;
-export const IPV6_FRAGMENT_HEADER_LENGTH = 8;
+/** Numbers fixed by the header layout (a const enum: tsc writes the number at each use). */
+export const enum Ipv6Layout {
+  HEADER_LENGTH = 40,
+  FRAGMENT_HEADER_LENGTH = 8,
+}
 
 /** Bytes taken by a skippable extension header, from its length byte (the second byte). */
 function extensionLength(next: number, lengthByte: number): number {
@@ -43,25 +45,26 @@ function isSkippedExtension(next: number): boolean {
  * outerL4Offset is the UDP header (after extension headers) and
  * outerIpLength = 40 + payload length.
  */
-export function decodeIpv6(buf: Uint8Array, off: number, end: number, view: PacketView): OutcomeCode {
-  if (end - off < IPV6_HEADER_LENGTH) return Outcome.IPV6_TOO_SHORT;
-  if (buf[off] >> 4 !== 6) return Outcome.IPV6_BAD_VERSION;
+export function decodeIpv6(dv: DataView, off: number, end: number, view: PacketView): OutcomeCode {
+  if (end - off < Ipv6Layout.HEADER_LENGTH) return Outcome.IPV6_TOO_SHORT;
+  if (dv.getUint8(off) >> 4 !== 6) return Outcome.IPV6_BAD_VERSION;
 
-  const ipLength = IPV6_HEADER_LENGTH + u16(buf, off + 4);
+  const ipLength = Ipv6Layout.HEADER_LENGTH + dv.getUint16(off + 4);
   view.outerIpVersion = 6;
   view.outerIpLength = ipLength;
+  view.outerL4Offset = 0; // until the extension headers are walked
   if (end - off < ipLength) view.truncated = true;
 
   const limit = end - off < ipLength ? end : off + ipLength;
-  let next = buf[off + 6];
-  let p = off + IPV6_HEADER_LENGTH;
+  let next = dv.getUint8(off + 6);
+  let p = off + Ipv6Layout.HEADER_LENGTH;
   for (;;) {
     if (next === IpProto.IPV6_FRAG) return Outcome.IPV6_FRAGMENT;
     if (!isSkippedExtension(next)) break;
     if (limit - p < 2) return Outcome.IPV6_EXT_TOO_SHORT;
-    const length = extensionLength(next, buf[p + 1]);
+    const length = extensionLength(next, dv.getUint8(p + 1));
     if (limit - p < length) return Outcome.IPV6_EXT_TOO_SHORT;
-    next = buf[p];
+    next = dv.getUint8(p);
     p += length;
   }
   view.outerL4Offset = p;
@@ -77,44 +80,51 @@ export function decodeIpv6(buf: Uint8Array, off: number, end: number, view: Pack
  * innerIpId. An atomic fragment (offset 0, M clear; RFC 6946) is not part of
  * a fragmented datagram, so it leaves innerFragment false.
  */
-export function decodeInnerIpv6(buf: Uint8Array, off: number, end: number, view: PacketView): OutcomeCode {
-  if (end - off < IPV6_HEADER_LENGTH) return Outcome.INNER_IPV6_TOO_SHORT;
-  if (buf[off] >> 4 !== 6) return Outcome.INNER_IPV6_BAD_VERSION;
+export function decodeInnerIpv6(dv: DataView, off: number, end: number, view: PacketView): OutcomeCode {
+  if (end - off < Ipv6Layout.HEADER_LENGTH) return Outcome.INNER_IPV6_TOO_SHORT;
+  if (dv.getUint8(off) >> 4 !== 6) return Outcome.INNER_IPV6_BAD_VERSION;
 
-  const ipLength = IPV6_HEADER_LENGTH + u16(buf, off + 4);
+  const ipLength = Ipv6Layout.HEADER_LENGTH + dv.getUint16(off + 4);
   view.innerIpVersion = 6;
   view.innerIpLength = ipLength;
-  view.innerSrc6a = u32(buf, off + 8);
-  view.innerSrc6b = u32(buf, off + 12);
-  view.innerSrc6c = u32(buf, off + 16);
-  view.innerSrc6d = u32(buf, off + 20);
-  view.innerDst6a = u32(buf, off + 24);
-  view.innerDst6b = u32(buf, off + 28);
-  view.innerDst6c = u32(buf, off + 32);
-  view.innerDst6d = u32(buf, off + 36);
+  view.innerSrc6a = dv.getUint32(off + 8);
+  view.innerSrc6b = dv.getUint32(off + 12);
+  view.innerSrc6c = dv.getUint32(off + 16);
+  view.innerSrc6d = dv.getUint32(off + 20);
+  view.innerDst6a = dv.getUint32(off + 24);
+  view.innerDst6b = dv.getUint32(off + 28);
+  view.innerDst6c = dv.getUint32(off + 32);
+  view.innerDst6d = dv.getUint32(off + 36);
+  // The rest of this layer's fields, as they stand until the walk below
+  // finds a fragment header or its end.
+  view.innerIpHeaderLength = 0;
+  view.innerProto = -1;
+  view.innerIpId = 0;
+  view.innerFragment = false;
+  view.innerFragmentOffset = 0;
   if (end - off < ipLength) view.truncated = true;
 
   const limit = end - off < ipLength ? end : off + ipLength;
-  let next = buf[off + 6];
-  let p = off + IPV6_HEADER_LENGTH;
+  let next = dv.getUint8(off + 6);
+  let p = off + Ipv6Layout.HEADER_LENGTH;
   for (;;) {
     if (next === IpProto.IPV6_FRAG) {
-      if (limit - p < IPV6_FRAGMENT_HEADER_LENGTH) return Outcome.INNER_IPV6_EXT_TOO_SHORT;
-      const offsetFlags = u16(buf, p + 2); // offset 13 bits (8-byte units) | res 2 | M 1
+      if (limit - p < Ipv6Layout.FRAGMENT_HEADER_LENGTH) return Outcome.INNER_IPV6_EXT_TOO_SHORT;
+      const offsetFlags = dv.getUint16(p + 2); // offset 13 bits (8-byte units) | res 2 | M 1
       const fragmentOffset = offsetFlags & 0xfff8; // = (offsetFlags >> 3) * 8
       view.innerFragment = fragmentOffset !== 0 || (offsetFlags & 1) !== 0;
       view.innerFragmentOffset = fragmentOffset;
-      view.innerIpId = u32(buf, p + 4);
-      next = buf[p];
-      p += IPV6_FRAGMENT_HEADER_LENGTH;
+      view.innerIpId = dv.getUint32(p + 4);
+      next = dv.getUint8(p);
+      p += Ipv6Layout.FRAGMENT_HEADER_LENGTH;
       if (fragmentOffset !== 0) break;
       continue;
     }
     if (!isSkippedExtension(next)) break;
     if (limit - p < 2) return Outcome.INNER_IPV6_EXT_TOO_SHORT;
-    const length = extensionLength(next, buf[p + 1]);
+    const length = extensionLength(next, dv.getUint8(p + 1));
     if (limit - p < length) return Outcome.INNER_IPV6_EXT_TOO_SHORT;
-    next = buf[p];
+    next = dv.getUint8(p);
     p += length;
   }
   view.innerIpHeaderLength = p - off;

@@ -24,15 +24,18 @@ import { decodeOuterTags } from './ethernet.js';
 import { Outcome, type OutcomeCode } from './outcome.js';
 import type { PacketView } from './packet-view.js';
 
-export const SLL_HEADER_LENGTH = 16;
-export const SLL2_HEADER_LENGTH = 20;
-
-export function decodeLinuxSll(buf: Uint8Array, off: number, end: number, view: PacketView): OutcomeCode {
-  if (end - off < SLL_HEADER_LENGTH) return Outcome.SLL_TOO_SHORT;
-  return decodeOuterTags(buf, off + 14, off + SLL_HEADER_LENGTH, end, view);
+/** Numbers fixed by the header layout (a const enum: tsc writes the number at each use). */
+export const enum SllLayout {
+  SLL_HEADER_LENGTH = 16,
+  SLL2_HEADER_LENGTH = 20,
 }
 
-export function decodeLinuxSll2(buf: Uint8Array, off: number, end: number, view: PacketView): OutcomeCode {
-  if (end - off < SLL2_HEADER_LENGTH) return Outcome.SLL2_TOO_SHORT;
-  return decodeOuterTags(buf, off, off + SLL2_HEADER_LENGTH, end, view);
+export function decodeLinuxSll(dv: DataView, off: number, end: number, view: PacketView): OutcomeCode {
+  if (end - off < SllLayout.SLL_HEADER_LENGTH) return Outcome.SLL_TOO_SHORT;
+  return decodeOuterTags(dv, off + 14, off + SllLayout.SLL_HEADER_LENGTH, end, view);
+}
+
+export function decodeLinuxSll2(dv: DataView, off: number, end: number, view: PacketView): OutcomeCode {
+  if (end - off < SllLayout.SLL2_HEADER_LENGTH) return Outcome.SLL2_TOO_SHORT;
+  return decodeOuterTags(dv, off, off + SllLayout.SLL2_HEADER_LENGTH, end, view);
 }

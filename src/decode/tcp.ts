@@ -18,59 +18,107 @@
  * The window-scale shift is stored as sent; RFC 7323 §2.3 says a receiver
  * uses 14 for anything larger, which is the flow tracker's business.
  */
-import { u16, u32 } from './bytes.js';
 import { Outcome, type OutcomeCode } from './outcome.js';
 import type { PacketView } from './packet-view.js';
 
-export const TCP_MIN_HEADER_LENGTH = 20;
+/** Numbers fixed by the header layout (a const enum: tsc writes the number at each use). */
+export const enum TcpLayout {
+  MIN_HEADER_LENGTH = 20,
+  /**
+   * NOP, NOP, timestamps (kind 8, length 10) as one big-endian word: the
+   * options block of nearly every segment after the handshake from Linux,
+   * Windows and the BSDs (the layout RFC 7323 Appendix A suggests, so the
+   * timestamps are 4-byte aligned). decodeTcp takes it without the loop.
+   */
+  NOP_NOP_TIMESTAMPS = 0x0101080a,
+  NOP_NOP_TIMESTAMPS_HEADER_LENGTH = MIN_HEADER_LENGTH + 12,
+}
 
-export const TcpOption = {
-  EOL: 0,
-  NOP: 1,
-  MSS: 2,
-  WINDOW_SCALE: 3,
-  SACK_PERMITTED: 4,
-  TIMESTAMPS: 8,
-} as const;
+export const enum TcpOption {
+  EOL = 0,
+  NOP = 1,
+  MSS = 2,
+  WINDOW_SCALE = 3,
+  SACK_PERMITTED = 4,
+  TIMESTAMPS = 8,
+}
 
 /** TCP at `off`; `end` = end of the L4 bytes present (captured, trimmed to the IP length). */
-export function decodeTcp(buf: Uint8Array, off: number, end: number, view: PacketView): OutcomeCode {
-  if (end - off < TCP_MIN_HEADER_LENGTH) return Outcome.INNER_TCP_TOO_SHORT;
-  const dataOffset = buf[off + 12] >> 4;
+export function decodeTcp(dv: DataView, off: number, end: number, view: PacketView): OutcomeCode {
+  if (end - off < TcpLayout.MIN_HEADER_LENGTH) return Outcome.INNER_TCP_TOO_SHORT;
+  // The fixed 20 bytes are present: 32-bit words, one bounds check each.
+  const word3 = dv.getUint32(off + 12); // data offset 4 | reserved 4 | flags 8 | window 16
+  const dataOffset = word3 >>> 28;
   if (dataOffset < 5) return Outcome.INNER_TCP_BAD_DATA_OFFSET;
 
   const headerLength = dataOffset << 2;
+  const ports = dv.getUint32(off);
   view.l4Offset = off;
-  view.srcPort = u16(buf, off);
-  view.dstPort = u16(buf, off + 2);
-  view.tcpSeq = u32(buf, off + 4);
-  view.tcpAck = u32(buf, off + 8);
-  view.tcpFlags = buf[off + 13];
-  view.tcpWindow = u16(buf, off + 14);
+  view.srcPort = ports >>> 16;
+  view.dstPort = ports & 0xffff;
+  view.tcpSeq = dv.getUint32(off + 4);
+  view.tcpAck = dv.getUint32(off + 8);
+  view.tcpFlags = (word3 >>> 16) & 0xff;
+  view.tcpWindow = word3 & 0xffff;
   view.tcpHeaderLength = headerLength;
+  // The option fields are this layer's: written here for every segment
+  // (absent = the documented defaults), then overwritten by what is present.
+  view.tcpMss = 0;
+  view.tcpWindowScale = -1;
+  view.tcpSackPermitted = false;
 
-  let optionsEnd = off + headerLength;
+  if (headerLength === TcpLayout.MIN_HEADER_LENGTH) {
+    view.tcpHasTimestamp = false;
+    view.tcpTsVal = 0;
+    view.tcpTsEcr = 0;
+    return Outcome.DECODED;
+  }
+  const optionsEnd = off + headerLength;
+  if (
+    headerLength === TcpLayout.NOP_NOP_TIMESTAMPS_HEADER_LENGTH &&
+    optionsEnd <= end &&
+    dv.getUint32(off + TcpLayout.MIN_HEADER_LENGTH) === TcpLayout.NOP_NOP_TIMESTAMPS
+  ) {
+    // The common case, exactly what the loop below would find.
+    view.tcpHasTimestamp = true;
+    view.tcpTsVal = dv.getUint32(off + 24);
+    view.tcpTsEcr = dv.getUint32(off + 28);
+    return Outcome.DECODED;
+  }
+  view.tcpHasTimestamp = false;
+  view.tcpTsVal = 0;
+  view.tcpTsEcr = 0;
   if (optionsEnd > end) {
     view.truncated = true;
-    optionsEnd = end;
+    decodeTcpOptions(dv, off + TcpLayout.MIN_HEADER_LENGTH, end, view);
+  } else {
+    decodeTcpOptions(dv, off + TcpLayout.MIN_HEADER_LENGTH, optionsEnd, view);
   }
-  let p = off + TCP_MIN_HEADER_LENGTH;
+  return Outcome.DECODED;
+}
+
+/**
+ * The options between `p` and `optionsEnd` (both within the bytes present).
+ * Kept out of decodeTcp so that the common path stays small enough for the
+ * optimizing compiler to inline.
+ */
+function decodeTcpOptions(dv: DataView, p: number, optionsEnd: number, view: PacketView): void {
   while (p < optionsEnd) {
-    const kind = buf[p];
+    const kind = dv.getUint8(p);
     if (kind === TcpOption.EOL) break;
     if (kind === TcpOption.NOP) {
       p++;
       continue;
     }
     if (optionsEnd - p < 2) break;
-    const length = buf[p + 1];
+    const length = dv.getUint8(p + 1);
     if (length < 2 || optionsEnd - p < length) break;
     switch (kind) {
       case TcpOption.MSS:
-        if (length === 4) view.tcpMss = u16(buf, p + 2);
+        if (length === 4) view.tcpMss = dv.getUint16(p + 2);
         break;
       case TcpOption.WINDOW_SCALE:
-        if (length === 3) view.tcpWindowScale = buf[p + 2];
+        if (length === 3) view.tcpWindowScale = dv.getUint8(p + 2);
         break;
       case TcpOption.SACK_PERMITTED:
         if (length === 2) view.tcpSackPermitted = true;
@@ -78,12 +126,11 @@ export function decodeTcp(buf: Uint8Array, off: number, end: number, view: Packe
       case TcpOption.TIMESTAMPS:
         if (length === 10) {
           view.tcpHasTimestamp = true;
-          view.tcpTsVal = u32(buf, p + 2);
-          view.tcpTsEcr = u32(buf, p + 6);
+          view.tcpTsVal = dv.getUint32(p + 2);
+          view.tcpTsEcr = dv.getUint32(p + 6);
         }
         break;
     }
     p += length;
   }
-  return Outcome.DECODED;
 }

@@ -14,11 +14,13 @@
  *
  * Inner: fewer than 8 bytes -> inner_udp_too_short; then the ports.
  */
-import { u16 } from './bytes.js';
 import { Outcome, type OutcomeCode } from './outcome.js';
 import { Tunnel, type PacketView } from './packet-view.js';
 
-export const UDP_HEADER_LENGTH = 8;
+/** Numbers fixed by the header layout (a const enum: tsc writes the number at each use). */
+export const enum UdpLayout {
+  HEADER_LENGTH = 8,
+}
 
 /**
  * Outer UDP at `off` (view.outerL4Offset). `end` is the end of the bytes
@@ -26,30 +28,30 @@ export const UDP_HEADER_LENGTH = 8;
  * `ipPayloadLength` is what the IP header says the payload is.
  */
 export function decodeOuterUdp(
-  buf: Uint8Array,
+  dv: DataView,
   off: number,
   end: number,
   ipPayloadLength: number,
   view: PacketView,
   tunnelByPort: Uint8Array,
 ): OutcomeCode {
-  if (end - off < UDP_HEADER_LENGTH) return Outcome.UDP_TOO_SHORT;
-  const dstPort = u16(buf, off + 2);
-  const length = u16(buf, off + 4);
-  view.outerSrcPort = u16(buf, off);
+  if (end - off < UdpLayout.HEADER_LENGTH) return Outcome.UDP_TOO_SHORT;
+  const dstPort = dv.getUint16(off + 2);
+  const length = dv.getUint16(off + 4);
+  view.outerSrcPort = dv.getUint16(off);
   view.outerDstPort = dstPort;
   view.outerUdpLength = length;
-  if (length < UDP_HEADER_LENGTH || length > ipPayloadLength) return Outcome.UDP_BAD_LENGTH;
+  if (length < UdpLayout.HEADER_LENGTH || length > ipPayloadLength) return Outcome.UDP_BAD_LENGTH;
   if (end - off < length) view.truncated = true;
   if (tunnelByPort[dstPort] !== Tunnel.VXLAN) return Outcome.UDP_NOT_TUNNEL_PORT;
   return Outcome.DECODED;
 }
 
 /** Inner UDP at `off`; `end` = end of the L4 bytes (captured, trimmed to the IP length). */
-export function decodeInnerUdp(buf: Uint8Array, off: number, end: number, view: PacketView): OutcomeCode {
-  if (end - off < UDP_HEADER_LENGTH) return Outcome.INNER_UDP_TOO_SHORT;
+export function decodeInnerUdp(dv: DataView, off: number, end: number, view: PacketView): OutcomeCode {
+  if (end - off < UdpLayout.HEADER_LENGTH) return Outcome.INNER_UDP_TOO_SHORT;
   view.l4Offset = off;
-  view.srcPort = u16(buf, off);
-  view.dstPort = u16(buf, off + 2);
+  view.srcPort = dv.getUint16(off);
+  view.dstPort = dv.getUint16(off + 2);
   return Outcome.DECODED;
 }

@@ -17,12 +17,14 @@
  * frame is attributed to that VNI whatever happens inside), and the inner
  * L2 position and length.
  */
-import { u24 } from './bytes.js';
 import { Outcome, type OutcomeCode } from './outcome.js';
 import { Tunnel, type PacketView } from './packet-view.js';
 
-export const VXLAN_HEADER_LENGTH = 8;
-export const VXLAN_FLAG_I = 0x08;
+/** Numbers fixed by the header layout (a const enum: tsc writes the number at each use). */
+export const enum VxlanLayout {
+  HEADER_LENGTH = 8,
+  FLAG_I = 0x08,
+}
 
 /**
  * VXLAN header at `off`; `end` = end of the UDP datagram's bytes present.
@@ -30,24 +32,26 @@ export const VXLAN_FLAG_I = 0x08;
  * headers, so view.outerUdpLength must already be set (decodeOuterUdp).
  */
 export function decodeVxlan(
-  buf: Uint8Array,
+  dv: DataView,
   off: number,
   end: number,
   view: PacketView,
   strictReserved: boolean,
 ): OutcomeCode {
-  if (end - off < VXLAN_HEADER_LENGTH) return Outcome.VXLAN_TOO_SHORT;
-  const flags = buf[off];
-  const reserved = (flags & ~VXLAN_FLAG_I & 0xff) | buf[off + 1] | buf[off + 2] | buf[off + 3] | buf[off + 7];
+  if (end - off < VxlanLayout.HEADER_LENGTH) return Outcome.VXLAN_TOO_SHORT;
+  const word0 = dv.getUint32(off); // flags 8 | reserved 24
+  const word1 = dv.getUint32(off + 4); // VNI 24 | reserved 8
+  const flags = word0 >>> 24;
+  const reserved = (flags & ~VxlanLayout.FLAG_I) | (word0 & 0xffffff) | (word1 & 0xff);
   view.vxlanFlags = flags;
   view.reservedNonZero = reserved !== 0;
-  if ((flags & VXLAN_FLAG_I) === 0) return Outcome.VXLAN_I_FLAG_UNSET;
+  if ((flags & VxlanLayout.FLAG_I) === 0) return Outcome.VXLAN_I_FLAG_UNSET;
   if (strictReserved && reserved !== 0) return Outcome.VXLAN_RESERVED_NONZERO;
 
   view.tunnelType = Tunnel.VXLAN;
   view.tunnelOffset = off;
-  view.vni = u24(buf, off + 4);
-  view.innerL2Offset = off + VXLAN_HEADER_LENGTH;
+  view.vni = word1 >>> 8;
+  view.innerL2Offset = off + VxlanLayout.HEADER_LENGTH;
   const innerL2Length = view.outerUdpLength - 16; // UDP 8 + VXLAN 8
   view.innerL2Length = innerL2Length > 0 ? innerL2Length : 0;
   return Outcome.DECODED;

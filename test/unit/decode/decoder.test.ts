@@ -585,6 +585,27 @@ describe('decodeFrame: link types', () => {
     expectView(view, { ...RAW_V6, linkType: 101 });
   });
 
+  it('a UDP socket datagram (internal VXLAN_PAYLOAD): decoding starts at VXLAN, no outer layer', () => {
+    const datagram = AWS_TCP_SYN.subarray(42); // VXLAN header + the 74-byte inner frame
+    const { outcome, view } = decode(datagram, LinkType.VXLAN_PAYLOAD);
+    expect(outcome).toBe(Outcome.DECODED);
+    const { outerIpVersion, outerIpLength, outerSrc4, outerDst4, outerSrcPort, outerDstPort, ...inner } = SYN_INNER;
+    expectView(view, {
+      ...inner,
+      linkType: LinkType.VXLAN_PAYLOAD,
+      capturedLength: 82,
+      wireLength: 82,
+      outerUdpLength: 90, // a datagram that carried exactly these 82 bytes
+      tunnelOffset: 0,
+      innerL2Offset: 8,
+      innerL3Offset: 22,
+      l4Offset: 42,
+      payloadOffset: 82,
+    });
+    expect(decode(patch(datagram, { 0: 0x00 }), LinkType.VXLAN_PAYLOAD).outcome).toBe(Outcome.VXLAN_I_FLAG_UNSET);
+    expect(decode(datagram.subarray(0, 7), LinkType.VXLAN_PAYLOAD).outcome).toBe(Outcome.VXLAN_TOO_SHORT);
+  });
+
   it('raw IP (101): a first nibble other than 4 or 6, or no byte at all, is raw_ip_bad_version', () => {
     expect(decode(patch(AWS_TCP_SYN_RAW_IPV4, { 0: 0x55 }), LinkType.RAW).outcome).toBe(Outcome.RAW_IP_BAD_VERSION);
     expect(decode(Buffer.alloc(0), LinkType.RAW).outcome).toBe(Outcome.RAW_IP_BAD_VERSION);
@@ -738,14 +759,30 @@ describe('decodeFrame: inner drops stay attributed to their VNI', () => {
 });
 
 describe('decodeFrame: robustness', () => {
+  // PacketView's reset contract: reset() clears the layer markers; each layer
+  // writes all of its own fields. (This test used to expect every field of
+  // an unreached layer back at its initial value; see packet-view.ts.)
   it('resets the view between frames: nothing leaks from the previous frame', () => {
     const view = new PacketView();
     decodeFrame(AWS_TCP_SYN, 0, 124, 124, LinkType.ETHERNET, view, PERMISSIVE);
     expect(decodeFrame(INNER_ARP, 0, 92, 92, LinkType.ETHERNET, view, PERMISSIVE)).toBe(Outcome.DECODED);
-    expect(view.tcpMss).toBe(0);
+    // the markers say no inner IP and no L4 header, so the SYN's L4 fields are not this frame's
     expect(view.innerIpVersion).toBe(0);
-    expect(view.srcPort).toBe(0);
+    expect(view.l4Offset).toBe(0);
+    // a TCP header without options after the SYN: the TCP layer wrote every option field
+    decodeFrame(AWS_TCP_SYN, 0, 124, 124, LinkType.ETHERNET, view, PERMISSIVE);
+    const n = INNER_PADDED_WITH_FCS.length;
+    expect(decodeFrame(INNER_PADDED_WITH_FCS, 0, n, n, LinkType.ETHERNET, view, PERMISSIVE)).toBe(Outcome.DECODED);
+    expect(view.tcpMss).toBe(0);
     expect(view.tcpWindowScale).toBe(-1);
+    expect(view.tcpSackPermitted).toBe(false);
+    expect(view.tcpHasTimestamp).toBe(false);
+    expect(view.tcpTsVal).toBe(0);
+    // and a frame dropped before VXLAN leaves no VNI behind
+    expect(decodeFrame(AWS_TCP_SYN, 0, 30, 124, LinkType.ETHERNET, view, PERMISSIVE)).toBe(Outcome.IPV4_TOO_SHORT);
+    expect(view.tunnelType).toBe(0);
+    expect(view.vni).toBe(0);
+    expect(view.outerIpVersion).toBe(0);
   });
 
   it('capturedLength larger than the Buffer is clamped and flagged, never read past', () => {

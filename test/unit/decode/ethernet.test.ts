@@ -2,20 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { decodeEthernet, decodeInnerEthernet } from '../../../src/decode/ethernet.js';
 import { Outcome } from '../../../src/decode/outcome.js';
 import { PacketView } from '../../../src/decode/packet-view.js';
-import { hex } from './hex.js';
+import { hex, dataView } from './hex.js';
 import { expectView } from './view-helpers.js';
 
 const MACS = '01 02 03 04 05 06  0a 0b 0c 0d 0e 0f'; // destination, source
 
 function outer(buf: Buffer, off = 0, end = buf.length) {
   const view = new PacketView();
-  const outcome = decodeEthernet(buf, off, end, view);
+  const outcome = decodeEthernet(dataView(buf), off, end, view);
   return { outcome, view };
 }
 
 function inner(buf: Buffer, off = 0, end = buf.length) {
   const view = new PacketView();
-  const outcome = decodeInnerEthernet(buf, off, end, view);
+  const outcome = decodeInnerEthernet(dataView(buf), off, end, view);
   return { outcome, view };
 }
 

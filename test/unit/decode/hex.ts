@@ -28,3 +28,8 @@ export function patch(frame: Uint8Array, bytes: Record<number, number>): Buffer 
 export function fill(n: number, value = 0): string {
   return Array.from({ length: n }, () => value.toString(16).padStart(2, '0')).join(' ');
 }
+
+/** The DataView a layer decoder reads `buf` through (same indices; PacketView.dataViewOf in the decoder). */
+export function dataView(buf: Uint8Array): DataView {
+  return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+}

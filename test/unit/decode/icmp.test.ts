@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { decodeIcmp } from '../../../src/decode/icmp.js';
 import { Outcome } from '../../../src/decode/outcome.js';
 import { PacketView } from '../../../src/decode/packet-view.js';
-import { hex } from './hex.js';
+import { hex, dataView } from './hex.js';
 import { expectView } from './view-helpers.js';
 
 function run(buf: Buffer, off = 0, end = buf.length) {
   const view = new PacketView();
-  return { outcome: decodeIcmp(buf, off, end, view), view };
+  return { outcome: decodeIcmp(dataView(buf), off, end, view), view };
 }
 
 describe('decodeIcmp (RFC 792 / RFC 4443)', () => {

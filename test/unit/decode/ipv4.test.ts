@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeInnerIpv4, decodeIpv4 } from '../../../src/decode/ipv4.js';
 import { Outcome } from '../../../src/decode/outcome.js';
 import { PacketView } from '../../../src/decode/packet-view.js';
-import { hex, patch } from './hex.js';
+import { hex, patch, dataView } from './hex.js';
 import { expectView } from './view-helpers.js';
 
 /** Outer IPv4 carrying 8 bytes of UDP: 28 bytes. */
@@ -22,12 +22,12 @@ const OUTER_UDP = hex(
 
 function outer(buf: Buffer, off = 0, end = buf.length) {
   const view = new PacketView();
-  return { outcome: decodeIpv4(buf, off, end, view), view };
+  return { outcome: decodeIpv4(dataView(buf), off, end, view), view };
 }
 
 function inner(buf: Buffer, off = 0, end = buf.length) {
   const view = new PacketView();
-  return { outcome: decodeInnerIpv4(buf, off, end, view), view };
+  return { outcome: decodeInnerIpv4(dataView(buf), off, end, view), view };
 }
 
 const OUTER_FIELDS = { outerIpVersion: 4, outerIpLength: 28, outerSrc4: 0xc0a80102, outerDst4: 0xc6336407, outerL4Offset: 20 };
@@ -176,7 +176,7 @@ describe('decodeInnerIpv4', () => {
     const view = new PacketView();
     view.outerIpVersion = 6;
     view.vni = 99;
-    decodeInnerIpv4(INNER_TCP_OPTS, 0, INNER_TCP_OPTS.length, view);
+    decodeInnerIpv4(dataView(INNER_TCP_OPTS), 0, INNER_TCP_OPTS.length, view);
     expectView(view, { ...INNER_FIELDS, outerIpVersion: 6, vni: 99 });
   });
 });

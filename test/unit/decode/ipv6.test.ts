@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeInnerIpv6, decodeIpv6 } from '../../../src/decode/ipv6.js';
 import { Outcome } from '../../../src/decode/outcome.js';
 import { PacketView } from '../../../src/decode/packet-view.js';
-import { hex, patch } from './hex.js';
+import { hex, patch, dataView } from './hex.js';
 import { expectView } from './view-helpers.js';
 
 const SRC = '20 01 0d b8 00 01 00 02 00 03 00 04 00 05 00 06'; // 2001:db8:1:2:3:4:5:6
@@ -22,11 +22,11 @@ function ipv6(payloadLength: string, next: string): string {
 
 function outer(buf: Buffer, off = 0, end = buf.length) {
   const view = new PacketView();
-  return { outcome: decodeIpv6(buf, off, end, view), view };
+  return { outcome: decodeIpv6(dataView(buf), off, end, view), view };
 }
 function inner(buf: Buffer, off = 0, end = buf.length) {
   const view = new PacketView();
-  return { outcome: decodeInnerIpv6(buf, off, end, view), view };
+  return { outcome: decodeInnerIpv6(dataView(buf), off, end, view), view };
 }
 
 const UDP8 = '30 39 12 b5 00 08 00 00'; // an 8-byte UDP header

@@ -9,9 +9,16 @@ describe('PacketView', () => {
     expect(Object.keys(new PacketView()).sort()).toEqual(Object.keys(VIEW_DEFAULTS).sort());
   });
 
-  it('reset() records the frame and flags capture truncation', () => {
+  // The reset contract (packet-view.ts): reset() writes the frame fields and
+  // the layer markers only; a layer's other fields are that layer's to write.
+  // (This test used to expect every field back at its initial value.)
+  it('reset() records the frame, flags capture truncation and clears the layer markers', () => {
     const v = new PacketView();
+    v.outerIpVersion = 4;
+    v.tunnelType = 1;
     v.vni = 7;
+    v.innerIpVersion = 6;
+    v.l4Offset = 84;
     v.tcpWindowScale = 3;
     v.reset(1, 16, 60, 1514);
     expect(viewFields(v)).toEqual({
@@ -21,6 +28,7 @@ describe('PacketView', () => {
       capturedLength: 60,
       wireLength: 1514,
       truncated: true,
+      tcpWindowScale: 3, // not a marker: meaningful only when l4Offset != 0 and the protocol is TCP
     });
     v.reset(1, 0, 60, 60);
     expect(v.truncated).toBe(false);

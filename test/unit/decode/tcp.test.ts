@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Outcome } from '../../../src/decode/outcome.js';
 import { PacketView, TcpFlag } from '../../../src/decode/packet-view.js';
 import { decodeTcp } from '../../../src/decode/tcp.js';
-import { hex, patch } from './hex.js';
+import { hex, patch, dataView } from './hex.js';
 import { expectView } from './view-helpers.js';
 
 /** A Linux SYN: 20 fixed bytes + 20 bytes of options. */
@@ -25,7 +25,7 @@ const SYN = hex(
 
 function run(buf: Buffer, end = buf.length, off = 0) {
   const view = new PacketView();
-  return { outcome: decodeTcp(buf, off, end, view), view };
+  return { outcome: decodeTcp(dataView(buf), off, end, view), view };
 }
 
 const SYN_FIXED = {

@@ -3,7 +3,7 @@ import { makeDecoderConfig } from '../../../src/decode/decoder-config.js';
 import { Outcome } from '../../../src/decode/outcome.js';
 import { PacketView, Tunnel } from '../../../src/decode/packet-view.js';
 import { decodeInnerUdp, decodeOuterUdp } from '../../../src/decode/udp.js';
-import { hex, patch } from './hex.js';
+import { hex, patch, dataView } from './hex.js';
 import { expectView } from './view-helpers.js';
 
 const VXLAN_PORTS = makeDecoderConfig().tunnelByPort; // 4789 only
@@ -20,7 +20,7 @@ const UDP_4789 = hex(
 
 function outer(buf: Buffer, ipPayloadLength: number, end = buf.length, ports = VXLAN_PORTS) {
   const view = new PacketView();
-  return { outcome: decodeOuterUdp(buf, 0, end, ipPayloadLength, view, ports), view };
+  return { outcome: decodeOuterUdp(dataView(buf), 0, end, ipPayloadLength, view, ports), view };
 }
 
 const FIELDS = { outerSrcPort: 49153, outerDstPort: 4789, outerUdpLength: 24 };
@@ -94,13 +94,13 @@ describe('decodeInnerUdp', () => {
   it('ports and L4 offset', () => {
     const buf = Buffer.concat([hex('ff ff'), DNS]);
     const view = new PacketView();
-    expect(decodeInnerUdp(buf, 2, buf.length, view)).toBe(Outcome.DECODED);
+    expect(decodeInnerUdp(dataView(buf), 2, buf.length, view)).toBe(Outcome.DECODED);
     expectView(view, { l4Offset: 2, srcPort: 57616, dstPort: 53 });
   });
 
   it('fewer than 8 bytes is inner_udp_too_short', () => {
     const view = new PacketView();
-    expect(decodeInnerUdp(DNS, 0, 7, view)).toBe(Outcome.INNER_UDP_TOO_SHORT);
+    expect(decodeInnerUdp(dataView(DNS), 0, 7, view)).toBe(Outcome.INNER_UDP_TOO_SHORT);
     expectView(view, {});
   });
 });

@@ -83,3 +83,41 @@ export function viewFields(view: PacketView): ViewFields {
 export function expectView(view: PacketView, expected: Partial<ViewFields>): void {
   expect(viewFields(view)).toEqual({ ...VIEW_DEFAULTS, ...expected });
 }
+
+/**
+ * The fields that hold this frame's values after decodeFrame returned
+ * `outcome`, by PacketView's reset contract (packet-view.ts): the frame
+ * fields and markers always, each layer group when its marker says the frame
+ * reached it. Fields outside this list may still hold an earlier frame's values.
+ */
+export function contractFields(view: PacketView, outcome: number): (keyof ViewFields)[] {
+  const f: (keyof ViewFields)[] = [
+    'linkType', 'frameOffset', 'capturedLength', 'wireLength', 'truncated',
+    'outerIpVersion', 'tunnelType', 'vni', 'innerIpVersion', 'l4Offset',
+  ];
+  if (view.outerIpVersion !== 0) {
+    f.push('outerVlanCount', 'outerVlanId', 'outerEtherType', 'outerL3Offset', 'outerIpLength', 'outerL4Offset');
+    if (view.outerIpVersion === 4) f.push('outerSrc4', 'outerDst4');
+  }
+  if (view.tunnelType !== 0) {
+    f.push('outerSrcPort', 'outerDstPort', 'outerUdpLength', 'vxlanFlags', 'reservedNonZero');
+    f.push('tunnelOffset', 'innerL2Offset', 'innerL2Length');
+    if (view.innerIpVersion !== 0 || outcome === 0) f.push('innerVlanCount', 'innerEtherType', 'innerL3Offset');
+  }
+  if (view.innerIpVersion !== 0) {
+    f.push('innerIpLength', 'innerIpHeaderLength', 'innerProto', 'innerIpId', 'innerFragment', 'innerFragmentOffset');
+    if (view.innerIpVersion === 4) f.push('innerSrc4', 'innerDst4');
+    else f.push('innerSrc6a', 'innerSrc6b', 'innerSrc6c', 'innerSrc6d', 'innerDst6a', 'innerDst6b', 'innerDst6c', 'innerDst6d');
+    if (outcome === 0) f.push('payloadOffset', 'payloadLength');
+  }
+  if (view.l4Offset !== 0) {
+    const p = view.innerProto;
+    if (p === 6 || p === 17) f.push('srcPort', 'dstPort');
+    if (p === 6) {
+      f.push('tcpSeq', 'tcpAck', 'tcpFlags', 'tcpWindow', 'tcpHeaderLength', 'tcpMss', 'tcpWindowScale');
+      f.push('tcpSackPermitted', 'tcpHasTimestamp', 'tcpTsVal', 'tcpTsEcr');
+    }
+    if (p === 1 || p === 58) f.push('icmpType', 'icmpCode');
+  }
+  return f;
+}

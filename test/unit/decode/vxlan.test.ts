@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Outcome } from '../../../src/decode/outcome.js';
 import { PacketView, Tunnel } from '../../../src/decode/packet-view.js';
 import { decodeVxlan } from '../../../src/decode/vxlan.js';
-import { hex, patch } from './hex.js';
+import { hex, patch, dataView } from './hex.js';
 import { expectView } from './view-helpers.js';
 
 /** The VXLAN header AWS sends, at offset 0, followed by 2 inner bytes. */
@@ -18,7 +18,7 @@ const AWS = hex(
 function run(buf: Buffer, strict = false, udpLength = 90, off = 0, end = buf.length) {
   const view = new PacketView();
   view.outerUdpLength = udpLength;
-  return { outcome: decodeVxlan(buf, off, end, view, strict), view };
+  return { outcome: decodeVxlan(dataView(buf), off, end, view, strict), view };
 }
 
 describe('decodeVxlan (RFC 7348 §5)', () => {
