@@ -14,6 +14,8 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { ConfigError } from './errors.js';
 import { DEFAULT_LISTEN_ADDRESS, parseListenAddress, type ListenAddress } from './export/listen-address.js';
+import { DEFAULT_MAX_SESSIONS } from './session/session-tracker.js';
+import { DEFAULT_TIMEOUTS } from './session/tcp-state.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
@@ -41,6 +43,13 @@ export interface RunConfig {
   readyMaxSilence: number;
   /** VNI → mirror-session name (and optional account/ENI), exported as vxmon_vni_info. */
   vnis: Readonly<Record<string, VniInfo>>;
+  /** Closed-flow records: where (`-` = stdout is taken by logs, so a path) and in which format. */
+  flowsPath: string | undefined;
+  flowsFormat: 'jsonl' | 'vpc-flow-log';
+  /** Session table bound; when full the oldest idle session is evicted. */
+  maxSessions: number;
+  /** Idle timeouts in seconds, per session class (README "Sessions"). */
+  timeouts: Readonly<{ tcpOpening: number; tcpEstablished: number; tcpClosed: number; udp: number; icmp: number }>;
   /** The YAML file read, if any (for reloads). */
   configFile: string | undefined;
 }
@@ -194,6 +203,41 @@ const SETTINGS: readonly Setting[] = [
       else cfg.readyMaxSilence = s;
     },
   },
+  {
+    path: 'flows.path', flag: '--flows', env: 'VXMON_FLOWS',
+    apply(cfg, raw, origin, problems) {
+      if (typeof raw !== 'string' || raw === '' || raw === '-') problems.add(origin, 'must be a file path (stdout carries the logs)');
+      else cfg.flowsPath = raw;
+    },
+  },
+  {
+    path: 'flows.format', flag: '--flows-format', env: 'VXMON_FLOWS_FORMAT',
+    apply(cfg, raw, origin, problems) {
+      if (raw !== 'jsonl' && raw !== 'vpc-flow-log') problems.add(origin, `must be jsonl or vpc-flow-log, not "${String(raw)}"`);
+      else cfg.flowsFormat = raw;
+    },
+  },
+  {
+    path: 'sessions.max', flag: '--max-sessions', env: 'VXMON_MAX_SESSIONS',
+    apply(cfg, raw, origin, problems) {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 1 || n > 100_000_000) problems.add(origin, `"${String(raw)}" is not a whole number from 1 to 100000000`);
+      else cfg.maxSessions = n;
+    },
+  },
+  ...(['tcp_opening', 'tcp_established', 'tcp_closed', 'udp', 'icmp'] as const).map(
+    (name): Setting => ({
+      path: `timeouts.${name}`,
+      flag: `--timeout.${name.replace('_', '-')}`,
+      env: `VXMON_TIMEOUT_${name.toUpperCase()}`,
+      apply(cfg, raw, origin, problems) {
+        const s = parseDuration(raw);
+        const key = name.replace(/_(\w)/, (_m, c: string) => c.toUpperCase()) as keyof RunConfig['timeouts'];
+        if (s === undefined || s <= 0) problems.add(origin, `"${String(raw)}" is not a positive duration (e.g. 350s, 5m)`);
+        else cfg.timeouts = { ...cfg.timeouts, [key]: s };
+      },
+    }),
+  ),
 ];
 
 /** Settings that only the YAML file can give (structured values). */
@@ -239,6 +283,10 @@ export function defaultConfig(): RunConfig {
     logSummaryInterval: 60,
     readyMaxSilence: 60,
     vnis: {},
+    flowsPath: undefined,
+    flowsFormat: 'jsonl',
+    maxSessions: DEFAULT_MAX_SESSIONS,
+    timeouts: { ...DEFAULT_TIMEOUTS },
     configFile: undefined,
   };
 }

@@ -19,6 +19,8 @@ import { createMetrics } from './export/metrics.js';
 import { vxmonVersion } from './export/serve.js';
 import { createRootLogger, type Logger } from './log.js';
 import { Pipeline } from './pipeline.js';
+import { FlowWriter } from './report/flow-output.js';
+import { SessionTracker } from './session/session-tracker.js';
 
 /** SIGTERM to exit: systemd's and the issue's budget. */
 export const STOP_DEADLINE_MS = 5000;
@@ -33,6 +35,9 @@ export class Daemon {
   private config: RunConfig;
   private readonly log: Logger;
   private readonly pipeline: Pipeline;
+  private readonly tracker: SessionTracker;
+  private readonly flows: FlowWriter | undefined;
+  private flowFlushTimer: NodeJS.Timeout | undefined;
   private readonly sources: OpenSource[] = [];
   private server: WebServer | undefined;
   private summaryTimer: NodeJS.Timeout | undefined;
@@ -47,7 +52,14 @@ export class Daemon {
   ) {
     this.config = config;
     this.log = createRootLogger(config.logLevel);
-    this.pipeline = new Pipeline(makeDecoderConfig({ vxlanPorts: config.vxlanPorts, reservedPolicy: config.reservedBits }));
+    this.flows = config.flowsPath === undefined ? undefined : new FlowWriter(config.flowsPath, config.flowsFormat);
+    const flows = this.flows;
+    this.tracker = new SessionTracker({
+      maxSessions: config.maxSessions,
+      timeouts: config.timeouts,
+      onFlow: flows ? (r) => flows.write(r) : undefined,
+    });
+    this.pipeline = new Pipeline(makeDecoderConfig({ vxlanPorts: config.vxlanPorts, reservedPolicy: config.reservedBits }), this.tracker);
   }
 
   /** Opens every source and the web server; throws a typed error (and closes what was opened) if one fails. */
@@ -94,6 +106,11 @@ export class Daemon {
       'serving /metrics',
     );
     this.scheduleSummary();
+    if (this.flows) {
+      // Records are batched; a second is the longest one waits for the disk.
+      this.flowFlushTimer = setInterval(() => this.flows?.flush(), 1000);
+      this.flowFlushTimer.unref();
+    }
   }
 
   /** The bound web port (tests use port 0). */
@@ -225,7 +242,8 @@ export class Daemon {
       log.error({ problems: (e as Error).message.split('\n') }, 'reload failed; keeping the previous configuration');
       return;
     }
-    const needsRestart = (['interfaces', 'listenUdp', 'vxlanPorts', 'reservedBits', 'bpf', 'captureBufferSize', 'webListenAddress'] as const).filter(
+    const needsRestart = (['interfaces', 'listenUdp', 'vxlanPorts', 'reservedBits', 'bpf', 'captureBufferSize', 'webListenAddress',
+      'flowsPath', 'flowsFormat', 'maxSessions', 'timeouts'] as const).filter(
       (k) => JSON.stringify(next[k]) !== JSON.stringify(this.config[k]),
     );
     if (needsRestart.length > 0) log.warn({ settings: needsRestart }, 'these settings change only on restart; kept as they were');
@@ -238,6 +256,10 @@ export class Daemon {
       bpf: this.config.bpf,
       captureBufferSize: this.config.captureBufferSize,
       webListenAddress: this.config.webListenAddress,
+      flowsPath: this.config.flowsPath,
+      flowsFormat: this.config.flowsFormat,
+      maxSessions: this.config.maxSessions,
+      timeouts: this.config.timeouts,
     });
     this.log.level = this.config.logLevel;
     this.scheduleSummary();
@@ -255,9 +277,14 @@ export class Daemon {
     const log = this.log.child({ component: 'daemon' });
     log.info({ signal }, 'stopping');
     if (this.summaryTimer) clearInterval(this.summaryTimer);
+    if (this.flowFlushTimer) clearInterval(this.flowFlushTimer);
     await this.closeSources();
+    // Every session still open gets its flow record, closed as `shutdown`.
+    const open = this.tracker.liveSessions;
+    this.tracker.finish('shutdown');
+    this.flows?.close();
     await this.server?.close();
-    log.info({ frames: this.pipeline.decoderStats.frames }, 'stopped');
+    log.info({ frames: this.pipeline.decoderStats.frames, sessionsClosed: open }, 'stopped');
     await new Promise<void>((resolve) => this.log.flush(() => resolve()));
   }
 }

@@ -135,3 +135,15 @@ describe('value parsers', () => {
     expect(parseDuration('-1s')).toBeUndefined();
   });
 });
+
+describe('deploy/vxmon.example.yml', () => {
+  it('loads without a problem and says what the defaults say', () => {
+    const file = new URL('../../deploy/vxmon.example.yml', import.meta.url).pathname;
+    const c = loadConfig({ flags: {}, env: {}, configFile: file });
+    expect(c.interfaces).toEqual(['ens5']);
+    expect(c.timeouts).toEqual({ tcpOpening: 60, tcpEstablished: 350, tcpClosed: 10, udp: 120, icmp: 30 });
+    expect(c.maxSessions).toBe(1_000_000);
+    expect(c.captureBufferSize).toBe(256 * 1024 * 1024);
+    expect(c.vnis['16398363']).toEqual({ name: 'prod-web-eni', account: '123456789012', eni: 'eni-0123456789abcdef0' });
+  });
+});

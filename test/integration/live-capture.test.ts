@@ -1,0 +1,171 @@
+/**
+ * `vxmon run` on genuine VXLAN made by the Linux kernel (test/integration/netns.ts):
+ *  - libpcap (through cap) on the root end of a veth, while UDP datagrams go
+ *    over a kernel VXLAN device (VNI 4242) to an echo server in a namespace;
+ *  - a UDP socket source on port 14790, where a kernel VXLAN device in the
+ *    namespace (VNI 4343) sends datagrams.
+ * Expected counts are hand counts of what the test sends: N datagrams out and N
+ * echoes back are 2N inner UDP packets in VNI 4242; M datagrams one way are M
+ * frames in VNI 4343. IPv6 is off on the overlay devices so nothing else is UDP.
+ * Needs root; skipped with a message otherwise (never under CI, which runs as root).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MUST_HAVE_TOOLS } from './tools.js';
+import { canMakeNetns, makeTestNet, type TestNet } from './netns.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'dist/cli.js');
+const N = 20; // datagrams echoed over VNI 4242
+const M = 15; // datagrams sent one way over VNI 4343
+
+const netOk = canMakeNetns();
+let capOk = true;
+try {
+  createRequire(import.meta.url)('cap');
+} catch {
+  capOk = false;
+}
+
+/** Sample value of one series in Prometheus text format (labels in the order vxmon writes them). */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const suite = describe.skipIf(!netOk.ok && !MUST_HAVE_TOOLS);
+if (!netOk.ok && !MUST_HAVE_TOOLS) {
+  describe('live capture', () => it.skip(`skipped: ${netOk.why}`, () => {}));
+}
+
+suite('vxmon run on kernel VXLAN between network namespaces', () => {
+  let net: TestNet;
+  let vxmon: ChildProcess;
+  let echo: ChildProcess;
+  let stdout = '';
+  let stderr = '';
+  let port = 0;
+  const tmp = mkdtempSync(join(tmpdir(), 'vxmon-live-'));
+  const config = join(tmp, 'vxmon.yml');
+  const flowsPath = join(tmp, 'flows.jsonl');
+
+  beforeAll(async () => {
+    expect(netOk.why).toBe('');
+    expect(capOk, 'the cap binding is not built: apt-get install libpcap-dev && npm rebuild cap').toBe(true);
+    net = makeTestNet();
+    // An echo server inside the namespace, on the overlay address.
+    echo = spawn('ip', ['netns', 'exec', net.ns, process.execPath, '-e', `
+      const s = require('node:dgram').createSocket('udp4');
+      s.on('message', (m, r) => s.send(m, r.port, r.address));
+      s.bind(7777, '192.168.213.2', () => console.log('echo ready'));`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await until('the echo server', async () => ((await new Promise((r) => echo.stdout!.once('data', r))) ? true : undefined));
+
+    writeFileSync(config, `flows:\n  path: ${flowsPath}\nvnis:\n  4242: {name: kernel-vxlan, account: "000000000000"}\n`);
+    vxmon = spawn(process.execPath, [CLI, 'run', '--interface', net.rootIf, '--listen-udp', `${net.rootAddr}:14790`,
+      '--web.listen-address', '127.0.0.1:0', '--log.summary-interval', '0', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    vxmon.stdout!.on('data', (d) => (stdout += d));
+    vxmon.stderr!.on('data', (d) => (stderr += d));
+    port = await until('vxmon to serve', async () => {
+      const m = /"address":"127\.0\.0\.1:(\d+)","msg":"serving \/metrics"/.exec(stdout);
+      if (vxmon.exitCode !== null) throw new Error(`vxmon exited: ${stderr}`);
+      return m ? Number(m[1]) : undefined;
+    });
+  });
+
+  afterAll(() => {
+    vxmon?.kill('SIGKILL');
+    echo?.kill('SIGKILL');
+    net?.destroy();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const metrics = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+
+  it('libpcap source: N datagrams and their N echoes are 2N inner UDP packets in VNI 4242', async () => {
+    const sock = createSocket('udp4');
+    let echoes = 0;
+    sock.on('message', () => echoes++);
+    for (let i = 0; i < N; i++) sock.send(Buffer.from(`datagram ${i}`), 7777, '192.168.213.2');
+    await until('the echoes', async () => (echoes === N ? true : undefined));
+    sock.close();
+    const text = await until('the counts', async () => {
+      const t = await metrics();
+      return sample(t, 'vxmon_vni_inner_packets_total{tunnel="vxlan",vni="4242",l4="udp"}') === 2 * N ? t : undefined;
+    });
+    expect(sample(text, `vxmon_capture_up{source="pcap:${net.rootIf}"}`)).toBe(1);
+    expect(sample(text, `vxmon_source_frames_total{source="pcap:${net.rootIf}",outcome="decoded"}`)).toBeGreaterThanOrEqual(2 * N);
+    expect(sample(text, 'vxmon_vni_info{vni="4242",name="kernel-vxlan",account="000000000000",eni=""}')).toBe(1);
+    expect((await fetch(`http://127.0.0.1:${port}/-/ready`)).status).toBe(200);
+  });
+
+  it('UDP socket source: M datagrams over VNI 4343 to port 14790 are M frames', async () => {
+    net.nsExec([process.execPath, '-e', `
+      const s = require('node:dgram').createSocket('udp4');
+      let n = 0;
+      const next = () => n < ${M} ? s.send('x' + n++, 9999, '192.168.214.1', next) : s.close();
+      next();`]);
+    const text = await until('the socket counts', async () => {
+      const t = await metrics();
+      return sample(t, 'vxmon_vni_frames_total{tunnel="vxlan",vni="4343"}') === M ? t : undefined;
+    });
+    expect(sample(text, 'vxmon_vni_inner_packets_total{tunnel="vxlan",vni="4343",l4="udp"}')).toBe(M);
+    expect(sample(text, `vxmon_source_frames_total{source="udp:${net.rootAddr}:14790",outcome="decoded"}`)).toBe(M);
+    expect(sample(text, `vxmon_udp_receive_drops_total{source="udp:${net.rootAddr}:14790"}`)).toBe(0);
+  });
+
+  it('SIGHUP reloads VNI names; a bad config is refused and the old one kept', async () => {
+    writeFileSync(config, `flows:\n  path: ${flowsPath}\nvnis:\n  4242: renamed-mirror\n`);
+    vxmon.kill('SIGHUP');
+    await until('the new name', async () =>
+      sample(await metrics(), 'vxmon_vni_info{vni="4242",name="renamed-mirror",account="",eni=""}') === 1 ? true : undefined);
+    expect(sample(await metrics(), 'vxmon_config_last_reload_successful')).toBe(1);
+
+    writeFileSync(config, 'vnis:\n  4242: {nmae: typo}\n');
+    vxmon.kill('SIGHUP');
+    const text = await until('the failed reload', async () => {
+      const t = await metrics();
+      return sample(t, 'vxmon_config_last_reload_successful') === 0 ? t : undefined;
+    });
+    expect(sample(text, 'vxmon_vni_info{vni="4242",name="renamed-mirror",account="",eni=""}')).toBe(1);
+    expect(stdout).toMatch(/"msg":"reload failed; keeping the previous configuration"/);
+  });
+
+  it('SIGTERM stops it within 5 s with exit 0, writing the open sessions as shutdown', async () => {
+    const t0 = Date.now();
+    const code = await new Promise<number | null>((resolve) => {
+      vxmon.once('exit', (c) => resolve(c));
+      vxmon.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(stdout).toMatch(/"msg":"stopped"/);
+    // The UDP flows were still open (UDP idle timeout 120 s): their records are written at stop.
+    const flows = readFileSync(flowsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const echo = flows.find((f) => f.vni === 4242 && f.protocol === 'udp');
+    expect(echo).toMatchObject({ responder: '192.168.213.2:7777', close_reason: 'shutdown', one_sided: false });
+    expect([echo.initiator_to_responder.packets, echo.responder_to_initiator.packets]).toEqual([N, N]);
+    const oneWay = flows.find((f) => f.vni === 4343 && f.protocol === 'udp');
+    expect(oneWay).toMatchObject({ responder: '192.168.214.1:9999', close_reason: 'shutdown', one_sided: true });
+    expect(oneWay.initiator_to_responder.packets).toBe(M);
+    // every stdout line is one JSON object (journald-friendly), nothing per packet
+    const lines = stdout.trim().split('\n');
+    for (const l of lines) expect(() => JSON.parse(l)).not.toThrow();
+    expect(lines.length).toBeLessThan(20);
+  });
+});
