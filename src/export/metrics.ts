@@ -16,6 +16,7 @@ import { OUTCOME_NAMES } from '../decode/outcome.js';
 import { Col } from '../aggregate/vni-stats.js';
 import { TUNNEL_NAMES } from '../decode/packet-view.js';
 import type { Pipeline } from '../pipeline.js';
+import { registerSessionMetrics } from './session-metrics.js';
 
 export interface MetricsRegistries {
   /** Prometheus text format 0.0.4: our metrics, then the process/nodejs ones. */
@@ -195,6 +196,7 @@ export function createMetrics(source: MetricsSource): MetricsRegistries {
     },
   });
 
+  registerSessionMetrics(registers, () => source.pipeline().sessions);
   source.registerMore?.(registers);
 
   // prom-client's process/nodejs metrics do not pass promtool's lint (e.g.
