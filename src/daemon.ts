@@ -17,7 +17,7 @@ import { formatListenAddress } from './export/listen-address.js';
 import { startWebServer, type Readiness, type WebServer } from './export/http-server.js';
 import { createMetrics } from './export/metrics.js';
 import { vxmonVersion } from './export/serve.js';
-import { createRootLogger, type Logger } from './log.js';
+import { createRootLogger, DropLog, type Logger } from './log.js';
 import { Pipeline } from './pipeline.js';
 import { FlowWriter } from './report/flow-output.js';
 import { SessionTracker } from './session/session-tracker.js';
@@ -37,7 +37,7 @@ export class Daemon {
   private readonly pipeline: Pipeline;
   private readonly tracker: SessionTracker;
   private readonly flows: FlowWriter | undefined;
-  private flowFlushTimer: NodeJS.Timeout | undefined;
+  private housekeepingTimer: NodeJS.Timeout | undefined;
   private readonly sources: OpenSource[] = [];
   private server: WebServer | undefined;
   private summaryTimer: NodeJS.Timeout | undefined;
@@ -66,9 +66,10 @@ export class Daemon {
   async start(): Promise<void> {
     const cfg = this.config;
     const log = this.log.child({ component: 'capture' });
+    const drops = new DropLog(this.log.child({ component: 'decoder' }), OUTCOME_NAMES);
     try {
       for (const device of cfg.interfaces) {
-        const counter = new SourceCounter(`pcap:${device}`, this.pipeline);
+        const counter = new SourceCounter(`pcap:${device}`, this.pipeline, drops);
         const filter = captureFilter(cfg);
         const src = new LiveCaptureSource(device, filter, cfg.captureBufferSize, counter);
         src.open();
@@ -76,7 +77,7 @@ export class Daemon {
         log.info({ source: counter.name, filter, bufferSize: cfg.captureBufferSize, linkType: src.linkType }, 'capture open');
       }
       for (const address of cfg.listenUdp) {
-        const counter = new SourceCounter(`udp:${formatListenAddress(address)}`, this.pipeline);
+        const counter = new SourceCounter(`udp:${formatListenAddress(address)}`, this.pipeline, drops);
         const src = new UdpSocketSource(address, counter);
         await src.open();
         this.sources.push({ counter, close: () => src.close(), kernelDrops: () => src.kernelDrops() });
@@ -90,6 +91,7 @@ export class Daemon {
           registerMore: (registers) => this.registerDaemonMetrics(registers),
         }),
         readiness: () => this.readiness(),
+        reload: () => this.reload(),
         landing: () => ({
           version: vxmonVersion(),
           startedAt: this.startedAt,
@@ -106,11 +108,14 @@ export class Daemon {
       'serving /metrics',
     );
     this.scheduleSummary();
-    if (this.flows) {
-      // Records are batched; a second is the longest one waits for the disk.
-      this.flowFlushTimer = setInterval(() => this.flows?.flush(), 1000);
-      this.flowFlushTimer.unref();
-    }
+    // Once a second: expire idle sessions on the clock live frames are stamped with (the tracker
+    // otherwise sweeps only when packets arrive, and a quiet mirror must still time its sessions out),
+    // and write out the batched flow records.
+    this.housekeepingTimer = setInterval(() => {
+      this.tracker.sweep(Math.round((performance.timeOrigin + performance.now()) * 1000));
+      this.flows?.flush();
+    }, 1000);
+    this.housekeepingTimer.unref();
   }
 
   /** The bound web port (tests use port 0). */
@@ -230,9 +235,9 @@ export class Daemon {
    * SIGHUP: re-reads the config file (flags and environment still win) and
    * applies what can change without reopening capture: VNI names, log level,
    * the summary interval, readiness limits. A failed reload keeps the old
-   * configuration and says why.
+   * configuration and says why (returned, for POST /-/reload).
    */
-  reload(): void {
+  reload(): string | undefined {
     const log = this.log.child({ component: 'config' });
     let next: RunConfig;
     try {
@@ -240,7 +245,7 @@ export class Daemon {
     } catch (e) {
       this.lastReloadOk = 0;
       log.error({ problems: (e as Error).message.split('\n') }, 'reload failed; keeping the previous configuration');
-      return;
+      return (e as Error).message;
     }
     const needsRestart = (['interfaces', 'listenUdp', 'vxlanPorts', 'reservedBits', 'bpf', 'captureBufferSize', 'webListenAddress',
       'flowsPath', 'flowsFormat', 'maxSessions', 'timeouts'] as const).filter(
@@ -266,6 +271,7 @@ export class Daemon {
     this.lastReloadOk = 1;
     this.lastReloadAt = Date.now() / 1000;
     log.info({ vnis: Object.keys(this.config.vnis).length, logLevel: this.config.logLevel }, 'configuration reloaded');
+    return undefined;
   }
 
   private async closeSources(): Promise<void> {
@@ -277,7 +283,7 @@ export class Daemon {
     const log = this.log.child({ component: 'daemon' });
     log.info({ signal }, 'stopping');
     if (this.summaryTimer) clearInterval(this.summaryTimer);
-    if (this.flowFlushTimer) clearInterval(this.flowFlushTimer);
+    if (this.housekeepingTimer) clearInterval(this.housekeepingTimer);
     await this.closeSources();
     // Every session still open gets its flow record, closed as `shutdown`.
     const open = this.tracker.liveSessions;

@@ -34,3 +34,51 @@ export class AnomalySampler {
     return n <= this.first || (n - this.first) % this.every === 0;
   }
 }
+
+/**
+ * Logs dropped frames, sampled per drop reason: enough to show an operator
+ * what the bad frames look like (source, reason, VNI, outer addresses)
+ * without one log line per frame under a flood. Counters count them all.
+ */
+export class DropLog {
+  readonly sampler: AnomalySampler;
+  constructor(
+    private readonly log: Logger,
+    private readonly reasonNames: readonly string[],
+    first = 10,
+    every = 10_000,
+  ) {
+    this.sampler = new AnomalySampler(reasonNames.length, first, every);
+  }
+
+  /** Called for every dropped frame; builds a log line only when the sampler says so. */
+  note(source: string, outcome: number, view: DroppedFrameView): void {
+    if (!this.sampler.shouldLog(outcome)) return;
+    const ip = (a: number) => `${a >>> 24}.${(a >>> 16) & 0xff}.${(a >>> 8) & 0xff}.${a & 0xff}`;
+    this.log.warn(
+      {
+        source,
+        reason: this.reasonNames[outcome],
+        occurrence: this.sampler.seen[outcome],
+        linkType: view.linkType,
+        capturedLength: view.capturedLength,
+        ...(view.outerIpVersion === 4 ? { outerSrc: ip(view.outerSrc4), outerDst: ip(view.outerDst4) } : {}),
+        ...(view.outerDstPort !== 0 ? { outerDstPort: view.outerDstPort } : {}),
+        ...(view.tunnelType !== 0 ? { vni: view.vni } : {}),
+      },
+      'frame dropped (sampled: the first 10 of each reason, then 1 in 10000)',
+    );
+  }
+}
+
+/** The view fields a drop log reads (a PacketView has them all). */
+export interface DroppedFrameView {
+  linkType: number;
+  capturedLength: number;
+  outerIpVersion: number;
+  outerSrc4: number;
+  outerDst4: number;
+  outerDstPort: number;
+  tunnelType: number;
+  vni: number;
+}

@@ -1,11 +1,13 @@
 import { OUTCOME_COUNT } from '../decode/outcome.js';
 import type { Pipeline } from '../pipeline.js';
 import type { FrameSink } from './frame-source.js';
+import type { DropLog } from '../log.js';
 
 /**
  * One live source's view of the pipeline: forwards each frame and counts its
- * outcome for this source (vxmon_source_frames_total{source,outcome}), and
- * remembers when the source last produced a frame (for /-/ready).
+ * outcome for this source (vxmon_source_frames_total{source,outcome}),
+ * hands drops to the sampled drop log, and remembers when the source last
+ * produced a frame (for /-/ready).
  */
 export class SourceCounter implements FrameSink {
   readonly byOutcome = new Float64Array(OUTCOME_COUNT);
@@ -15,10 +17,13 @@ export class SourceCounter implements FrameSink {
   constructor(
     readonly name: string,
     private readonly pipeline: Pipeline,
+    private readonly drops?: DropLog,
   ) {}
 
   onFrame(buf: Buffer, offset: number, capturedLength: number, wireLength: number, tsSec: number, tsNsec: number, linkType: number): void {
-    this.byOutcome[this.pipeline.onFrame(buf, offset, capturedLength, wireLength, tsSec, tsNsec, linkType)]++;
+    const outcome = this.pipeline.onFrame(buf, offset, capturedLength, wireLength, tsSec, tsNsec, linkType);
+    this.byOutcome[outcome]++;
+    if (outcome !== 0 && this.drops !== undefined) this.drops.note(this.name, outcome, this.pipeline.view);
   }
 
   get frames(): number {

@@ -22,6 +22,8 @@ export interface WebServerOptions {
   registries: MetricsRegistries;
   landing: () => LandingInfo;
   readiness: () => Readiness;
+  /** POST /-/reload (the daemon's SIGHUP): resolves to an error text when the reload failed. */
+  reload?: () => string | undefined;
 }
 
 export interface WebServer {
@@ -37,6 +39,17 @@ function wantsOpenMetrics(req: IncomingMessage): boolean {
 
 async function handle(opts: WebServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
+  if (path === '/-/reload' && opts.reload) {
+    if (req.method !== 'POST' && req.method !== 'PUT') {
+      res.writeHead(405, { allow: 'POST, PUT', 'content-type': 'text/plain; charset=utf-8' }).end('use POST to reload\n');
+      return;
+    }
+    const failure = opts.reload();
+    res
+      .writeHead(failure === undefined ? 200 : 500, { 'content-type': 'text/plain; charset=utf-8' })
+      .end(failure === undefined ? 'configuration reloaded\n' : `reload failed, previous configuration kept:\n${failure}\n`);
+    return;
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
     return;

@@ -9,7 +9,8 @@
  * frames in VNI 4343. IPv6 is off on the overlay devices so nothing else is UDP.
  * Needs root; skipped with a message otherwise (never under CI, which runs as root).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { createSocket } from 'node:dgram';
 import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -78,7 +79,8 @@ suite('vxmon run on kernel VXLAN between network namespaces', () => {
 
     writeFileSync(config, `flows:\n  path: ${flowsPath}\nvnis:\n  4242: {name: kernel-vxlan, account: "000000000000"}\n`);
     vxmon = spawn(process.execPath, [CLI, 'run', '--interface', net.rootIf, '--listen-udp', `${net.rootAddr}:14790`,
-      '--web.listen-address', '127.0.0.1:0', '--log.summary-interval', '0', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--web.listen-address', '127.0.0.1:0', '--log.summary-interval', '0', '--timeout.tcp-closed', '1s', '--config', config],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
     vxmon.stdout!.on('data', (d) => (stdout += d));
     vxmon.stderr!.on('data', (d) => (stderr += d));
     port = await until('vxmon to serve', async () => {
@@ -129,6 +131,49 @@ suite('vxmon run on kernel VXLAN between network namespaces', () => {
     expect(sample(text, `vxmon_udp_receive_drops_total{source="udp:${net.rootAddr}:14790"}`)).toBe(0);
   });
 
+  it('a real TCP exchange over the overlay: one session, both RTTs, closed by fin; ping is one ICMP flow', async () => {
+    // An HTTP server in the namespace, a client in the root namespace, Connection: close so both sides FIN.
+    const server = spawn('ip', ['netns', 'exec', net.ns, process.execPath, '-e', `
+      require('node:http').createServer((q, r) => r.end('hello over vxlan')).listen(8080, '192.168.213.2', () => console.log('http ready'));`],
+      { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await until('the http server', async () => ((await new Promise((r) => server.stdout!.once('data', r))) ? true : undefined));
+      const body = await new Promise<string>((resolve, reject) => {
+        http.get({ host: '192.168.213.2', port: 8080, path: '/', agent: false, headers: { connection: 'close' } }, (res) => {
+          let b = '';
+          res.on('data', (d) => (b += d));
+          res.on('end', () => resolve(b));
+        }).on('error', reject);
+      });
+      expect(body).toBe('hello over vxlan');
+      execFileSync('ping', ['-c', '3', '-i', '0.2', '-W', '2', '192.168.213.2'], { stdio: 'ignore' });
+      const vni = 'tunnel="vxlan",vni="4242"';
+      // A FIN-closed session lingers --timeout.tcp-closed (1 s here) before it counts as closed; the daemon
+      // sweeps once a second on its own clock, with no further packets needed.
+      const text = await until('the closed session', async () => {
+        const t = await metrics();
+        return sample(t, `vxmon_tcp_sessions_closed_total{${vni},reason="fin"}`) === 1 ? t : undefined;
+      });
+      expect(sample(text, `vxmon_tcp_sessions_opened_total{${vni}}`)).toBe(1);
+      expect(sample(text, `vxmon_tcp_handshake_rtt_client_seconds_count{${vni}}`)).toBe(1);
+      expect(sample(text, `vxmon_tcp_handshake_rtt_server_seconds_count{${vni}}`)).toBe(1);
+      expect(sample(text, `vxmon_tcp_unseen_bytes_total{${vni}}`)).toBe(0);
+      expect(sample(text, `vxmon_tcp_retransmitted_segments_total{${vni}}`)).toBe(0);
+      // 3 echo requests + 3 replies, one ICMP flow (one identifier)
+      expect(sample(text, `vxmon_vni_inner_packets_total{${vni},l4="icmp"}`)).toBe(6);
+      expect(sample(text, `vxmon_icmp_flows_total{${vni}}`)).toBe(1);
+    } finally {
+      server.kill('SIGKILL');
+    }
+  });
+
+  it('POST /-/reload reloads like SIGHUP', async () => {
+    const r = await fetch(`http://127.0.0.1:${port}/-/reload`, { method: 'POST' });
+    expect(r.status).toBe(200);
+    expect(await r.text()).toBe('configuration reloaded\n');
+    expect((await fetch(`http://127.0.0.1:${port}/-/reload`)).status).toBe(405);
+  });
+
   it('SIGHUP reloads VNI names; a bad config is refused and the old one kept', async () => {
     writeFileSync(config, `flows:\n  path: ${flowsPath}\nvnis:\n  4242: renamed-mirror\n`);
     vxmon.kill('SIGHUP');
@@ -144,6 +189,9 @@ suite('vxmon run on kernel VXLAN between network namespaces', () => {
     });
     expect(sample(text, 'vxmon_vni_info{vni="4242",name="renamed-mirror",account="",eni=""}')).toBe(1);
     expect(stdout).toMatch(/"msg":"reload failed; keeping the previous configuration"/);
+    const post = await fetch(`http://127.0.0.1:${port}/-/reload`, { method: 'POST' });
+    expect(post.status).toBe(500);
+    expect(await post.text()).toMatch(/vnis\.4242: needs a name/);
   });
 
   it('SIGTERM stops it within 5 s with exit 0, writing the open sessions as shutdown', async () => {
@@ -156,6 +204,7 @@ suite('vxmon run on kernel VXLAN between network namespaces', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(stdout).toMatch(/"msg":"stopped"/);
     // The UDP flows were still open (UDP idle timeout 120 s): their records are written at stop.
+    // The HTTP session had closed by fin before; its record is there too, with both RTTs.
     const flows = readFileSync(flowsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const echo = flows.find((f) => f.vni === 4242 && f.protocol === 'udp');
     expect(echo).toMatchObject({ responder: '192.168.213.2:7777', close_reason: 'shutdown', one_sided: false });
@@ -163,6 +212,11 @@ suite('vxmon run on kernel VXLAN between network namespaces', () => {
     const oneWay = flows.find((f) => f.vni === 4343 && f.protocol === 'udp');
     expect(oneWay).toMatchObject({ responder: '192.168.214.1:9999', close_reason: 'shutdown', one_sided: true });
     expect(oneWay.initiator_to_responder.packets).toBe(M);
+    const httpFlow = flows.find((f) => f.vni === 4242 && f.protocol === 'tcp');
+    expect(httpFlow).toMatchObject({ responder: '192.168.213.2:8080', initiator_method: 'syn' });
+    expect(httpFlow.close_reason).toBe('fin');
+    expect(httpFlow.rtt_client_seconds).toBeGreaterThan(0);
+    expect(httpFlow.rtt_server_seconds).toBeGreaterThan(0);
     // every stdout line is one JSON object (journald-friendly), nothing per packet
     const lines = stdout.trim().split('\n');
     for (const l of lines) expect(() => JSON.parse(l)).not.toThrow();
