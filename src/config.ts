@@ -15,6 +15,7 @@ import { parseDocument } from 'yaml';
 import { ConfigError } from './errors.js';
 import { DEFAULT_LISTEN_ADDRESS, parseListenAddress, type ListenAddress } from './export/listen-address.js';
 import { DEFAULT_MAX_SESSIONS } from './session/session-tracker.js';
+import { DEFAULT_MAX_VNIS } from './aggregate/vni-key.js';
 import { DEFAULT_TIMEOUTS } from './session/tcp-state.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
@@ -46,6 +47,8 @@ export interface RunConfig {
   /** Closed-flow records: where (`-` = stdout is taken by logs, so a path) and in which format. */
   flowsPath: string | undefined;
   flowsFormat: 'jsonl' | 'vpc-flow-log';
+  /** Distinct VNIs counted apart; the rest fold into vni="other". */
+  maxVnis: number;
   /** Session table bound; when full the oldest idle session is evicted. */
   maxSessions: number;
   /** Idle timeouts in seconds, per session class (README "Sessions"). */
@@ -218,6 +221,14 @@ const SETTINGS: readonly Setting[] = [
     },
   },
   {
+    path: 'max_vnis', flag: '--max-vnis', env: 'VXMON_MAX_VNIS',
+    apply(cfg, raw, origin, problems) {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 1 || n > 0x1000000) problems.add(origin, `"${String(raw)}" is not a whole number from 1 to 16777216`);
+      else cfg.maxVnis = n;
+    },
+  },
+  {
     path: 'sessions.max', flag: '--max-sessions', env: 'VXMON_MAX_SESSIONS',
     apply(cfg, raw, origin, problems) {
       const n = Number(raw);
@@ -285,6 +296,7 @@ export function defaultConfig(): RunConfig {
     vnis: {},
     flowsPath: undefined,
     flowsFormat: 'jsonl',
+    maxVnis: DEFAULT_MAX_VNIS,
     maxSessions: DEFAULT_MAX_SESSIONS,
     timeouts: { ...DEFAULT_TIMEOUTS },
     configFile: undefined,

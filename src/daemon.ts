@@ -19,6 +19,7 @@ import { createMetrics } from './export/metrics.js';
 import { vxmonVersion } from './export/serve.js';
 import { createRootLogger, DropLog, type Logger } from './log.js';
 import { Pipeline } from './pipeline.js';
+import { VniFolder } from './aggregate/vni-key.js';
 import { FlowWriter } from './report/flow-output.js';
 import { SessionTracker } from './session/session-tracker.js';
 
@@ -55,6 +56,7 @@ export class Daemon {
     this.flows = config.flowsPath === undefined ? undefined : new FlowWriter(config.flowsPath, config.flowsFormat);
     const flows = this.flows;
     this.tracker = new SessionTracker({
+      folder: new VniFolder(config.maxVnis),
       maxSessions: config.maxSessions,
       timeouts: config.timeouts,
       onFlow: flows ? (r) => flows.write(r) : undefined,
@@ -248,7 +250,7 @@ export class Daemon {
       return (e as Error).message;
     }
     const needsRestart = (['interfaces', 'listenUdp', 'vxlanPorts', 'reservedBits', 'bpf', 'captureBufferSize', 'webListenAddress',
-      'flowsPath', 'flowsFormat', 'maxSessions', 'timeouts'] as const).filter(
+      'flowsPath', 'flowsFormat', 'maxSessions', 'maxVnis', 'timeouts'] as const).filter(
       (k) => JSON.stringify(next[k]) !== JSON.stringify(this.config[k]),
     );
     if (needsRestart.length > 0) log.warn({ settings: needsRestart }, 'these settings change only on restart; kept as they were');
@@ -264,6 +266,7 @@ export class Daemon {
       flowsPath: this.config.flowsPath,
       flowsFormat: this.config.flowsFormat,
       maxSessions: this.config.maxSessions,
+      maxVnis: this.config.maxVnis,
       timeouts: this.config.timeouts,
     });
     this.log.level = this.config.logLevel;

@@ -6,6 +6,7 @@ import { IpProto, PacketView } from './decode/packet-view.js';
 import type { SessionTracker } from './session/session-tracker.js';
 import { DecoderStats } from './aggregate/decoder-stats.js';
 import { VniStats } from './aggregate/vni-stats.js';
+import { VniFolder } from './aggregate/vni-key.js';
 
 /**
  * The wiring (DESIGN.md §1): source → decoder → aggregates, as plain
@@ -18,14 +19,16 @@ export class Pipeline implements FrameSink {
   // outcomes on its own (per-source counters) without decoding twice.
   readonly view = new PacketView();
   readonly decoderStats = new DecoderStats();
-  readonly vniStats = new VniStats();
+  readonly vniStats: VniStats;
   private readonly config: DecoderConfig;
   /** Session tracking, when the command wants it (replay and run do). */
   readonly sessions: SessionTracker | undefined;
 
-  constructor(config: DecoderConfig, sessions?: SessionTracker) {
+  /** `folder` caps distinct VNIs (--max-vnis); with sessions, the tracker's own, so both fold alike. */
+  constructor(config: DecoderConfig, sessions?: SessionTracker, folder: VniFolder = sessions?.stats.folder ?? new VniFolder()) {
     this.config = config;
     this.sessions = sessions;
+    this.vniStats = new VniStats(folder);
   }
 
   onFrame(

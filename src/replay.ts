@@ -4,7 +4,7 @@ import type { OutcomeName } from './decode/outcome.js';
 import { InputError } from './errors.js';
 import { Pipeline } from './pipeline.js';
 import type { VniFigures } from './aggregate/vni-stats.js';
-import { TUNNEL_NAMES } from './decode/packet-view.js';
+import { keyOfDescribed } from './aggregate/vni-key.js';
 import type { VniSessionFigures } from './session/session-stats.js';
 import type { Talker } from './report/flow-output.js';
 
@@ -95,7 +95,5 @@ export function reportOf(pipeline: Pipeline, files: FileFigures[]): ReplayReport
   };
 }
 
-/** The numeric key aggregates use for a VNI row: tunnel type * 2^24 + VNI. */
-export function vniKeyOf(v: { tunnel: string; vni: number }): number {
-  return TUNNEL_NAMES.indexOf(v.tunnel as (typeof TUNNEL_NAMES)[number]) * 0x1000000 + v.vni;
-}
+/** The numeric key aggregates use for a reported VNI row. */
+export const vniKeyOf = keyOfDescribed;

@@ -1,5 +1,6 @@
 import { Outcome } from '../decode/outcome.js';
-import { IpProto, TcpFlag, TUNNEL_NAMES, type PacketView } from '../decode/packet-view.js';
+import { IpProto, TcpFlag, type PacketView } from '../decode/packet-view.js';
+import { describeVniKey, VniFolder } from './vni-key.js';
 
 /**
  * Per-(tunnel, VNI) accumulators.
@@ -47,7 +48,8 @@ export const COLUMN_COUNT: number = Row.WIDTH;
 /** The per-VNI figures as `vxmon replay --json` prints them (schema in README.md). */
 export interface VniFigures {
   tunnel: string;
-  vni: number;
+  /** 'other': the VNIs folded past --max-vnis. */
+  vni: number | 'other';
   frames: number;
   wire_bytes: number;
   inner_l2_bytes: number;
@@ -67,6 +69,12 @@ export interface VniFigures {
 const INITIAL_SLOTS = 128;
 
 export class VniStats {
+  /** Decides which VNIs get rows of their own (--max-vnis); shared with the session aggregates. */
+  readonly folder: VniFolder;
+  constructor(folder: VniFolder = new VniFolder()) {
+    this.folder = folder;
+  }
+
   /** Row-major: row r's column c is at r * COLUMN_COUNT + c. */
   values = new Float64Array(64 * COLUMN_COUNT);
   /** Row r's key: tunnelType * 2^24 + vni. */
@@ -146,7 +154,11 @@ export class VniStats {
     for (;;) {
       const k = slotKeys[i];
       if (k === key) return this.slotRows[i];
-      if (k === -1) return this.newRow(key, i);
+      if (k === -1) {
+        // A VNI past the cap is not given a slot: it counts in its tunnel's "other" row.
+        const agg = this.folder.keyFor(key);
+        return agg === key ? this.newRow(key, i) : this.rowOf(agg);
+      }
       i = (i + 1) & mask;
     }
   }
@@ -193,8 +205,7 @@ export class VniStats {
     return rows.map(({ key, row }) => {
       const g = (c: number) => this.get(row, c);
       return {
-        tunnel: TUNNEL_NAMES[Math.floor(key / 0x1000000)] ?? 'unknown',
-        vni: key % 0x1000000,
+        ...describeVniKey(key),
         frames: g(Col.FRAMES),
         wire_bytes: g(Col.WIRE_BYTES),
         inner_l2_bytes: g(Col.INNER_L2_BYTES),

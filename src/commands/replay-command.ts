@@ -12,6 +12,7 @@ import { parseDuration } from '../config.js';
 import { FLOW_FORMATS, type FlowFormat } from '../export/flow-records.js';
 import { FlowWriter, TopTalkers } from '../report/flow-output.js';
 import { DEFAULT_MAX_SESSIONS, SessionTracker } from '../session/session-tracker.js';
+import { DEFAULT_MAX_VNIS, VniFolder } from '../aggregate/vni-key.js';
 import { DEFAULT_TIMEOUTS, type SessionTimeouts } from '../session/tcp-state.js';
 
 export const REPLAY_HELP = `usage: vxmon replay FILE... [options]
@@ -31,6 +32,8 @@ options:
   --flows-format FORMAT        jsonl (default: every field) or vpc-flow-log (the
                                VPC Flow Logs default fields + tcp-flags, per direction)
   --top N                      the N largest talkers per VNI by IP bytes
+  --max-vnis N                 distinct VNIs counted apart (default 256); the rest
+                               fold into vni "other" (metrics, report)
   --max-sessions N             session table size (default 1000000); when full the
                                oldest idle session is evicted and counted
   --timeout.tcp-opening DUR    idle timeouts on capture time (defaults: 60s, 350s,
@@ -63,6 +66,7 @@ export async function replayCommand(args: string[]): Promise<number> {
         'flows-format': { type: 'string' },
         top: { type: 'string' },
         'max-sessions': { type: 'string' },
+        'max-vnis': { type: 'string' },
         'timeout.tcp-opening': { type: 'string' },
         'timeout.tcp-established': { type: 'string' },
         'timeout.tcp-closed': { type: 'string' },
@@ -98,6 +102,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   }
   if (values['flows-format'] !== undefined && values.flows === undefined) throw new UsageError('replay: --flows-format needs --flows');
   const top = values.top === undefined ? 0 : wholeNumber('--top', values.top, 1, 1_000_000);
+  const maxVnis = values['max-vnis'] === undefined ? DEFAULT_MAX_VNIS : wholeNumber('--max-vnis', values['max-vnis'], 1, 0x1000000);
   const maxSessions = values['max-sessions'] === undefined ? DEFAULT_MAX_SESSIONS : wholeNumber('--max-sessions', values['max-sessions'], 1, 100_000_000);
   const timeouts: Partial<SessionTimeouts> = {};
   for (const [flag, key] of [['tcp-opening', 'tcpOpening'], ['tcp-established', 'tcpEstablished'], ['tcp-closed', 'tcpClosed'], ['udp', 'udp'], ['icmp', 'icmp']] as const) {
@@ -111,6 +116,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   const flowWriter = values.flows === undefined ? undefined : new FlowWriter(values.flows, flowsFormat);
   const talkers = top > 0 ? new TopTalkers() : undefined;
   const tracker = new SessionTracker({
+    folder: new VniFolder(maxVnis),
     maxSessions,
     timeouts: { ...DEFAULT_TIMEOUTS, ...timeouts },
     onFlow:

@@ -4,7 +4,7 @@ export interface LandingInfo {
   version: string;
   startedAt: Date;
   sources: string[];
-  vnis: { tunnel: string; vni: number; frames: number; wire_bytes: number; inner_l2_bytes: number }[];
+  vnis: { tunnel: string; vni: number | 'other'; frames: number; wire_bytes: number; inner_l2_bytes: number }[];
 }
 
 function escapeHtml(s: string): string {

@@ -14,7 +14,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics, type PrometheusContentType, type OpenMetricsContentType } from 'prom-client';
 import { OUTCOME_NAMES } from '../decode/outcome.js';
 import { Col } from '../aggregate/vni-stats.js';
-import { TUNNEL_NAMES } from '../decode/packet-view.js';
+import { describeVniKey } from '../aggregate/vni-key.js';
 import type { Pipeline } from '../pipeline.js';
 import { registerSessionMetrics } from './session-metrics.js';
 
@@ -102,7 +102,8 @@ export function createMetrics(source: MetricsSource): MetricsRegistries {
   const eachVni = (fn: (labels: { tunnel: string; vni: string }, row: number) => void) => {
     const stats = source.pipeline().vniStats;
     stats.keys.forEach((key, row) => {
-      fn({ tunnel: TUNNEL_NAMES[Math.floor(key / 0x1000000)] ?? 'unknown', vni: String(key % 0x1000000) }, row);
+      const d = describeVniKey(key);
+      fn({ tunnel: d.tunnel, vni: String(d.vni) }, row);
     });
   };
 
@@ -193,6 +194,15 @@ export function createMetrics(source: MetricsSource): MetricsRegistries {
       this.reset();
       const stats = source.pipeline().vniStats;
       eachVni((labels, row) => this.set(labels, stats.get(row, Col.LAST_FRAME_TIME)));
+    },
+  });
+
+  new Gauge({
+    name: 'vxmon_vnis_folded',
+    help: 'Distinct VNIs beyond --max-vnis, counted together under vni="other".',
+    registers,
+    collect() {
+      this.set(source.pipeline().vniStats.folder.foldedVnis);
     },
   });
 

@@ -8,7 +8,7 @@
  * bucket above it).
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { TUNNEL_NAMES } from '../decode/packet-view.js';
+import { describeVniKey } from '../aggregate/vni-key.js';
 import { bucketUpperUs, HIST_BUCKETS } from '../session/histogram.js';
 import { Hist, SCol, type VniSessionFigures } from '../session/session-stats.js';
 import type { SessionTracker } from '../session/session-tracker.js';
@@ -21,7 +21,8 @@ const HIST_PER_ROW = 3 * HIST_BUCKETS;
 type Labels = { tunnel: string; vni: string };
 
 function labelsOf(key: number): Labels {
-  return { tunnel: TUNNEL_NAMES[Math.floor(key / 0x1000000)] ?? 'unknown', vni: String(key % 0x1000000) };
+  const d = describeVniKey(key);
+  return { tunnel: d.tunnel, vni: String(d.vni) };
 }
 
 /** A prom-client-compatible metric object whose get() builds a histogram from our buckets. */

@@ -9,7 +9,7 @@
  * packets (retransmissions, out-of-order, unseen bytes, zero windows) are
  * added when they happen; the rest when a session opens or closes.
  */
-import { TUNNEL_NAMES } from '../decode/packet-view.js';
+import { describeVniKey, VniFolder } from '../aggregate/vni-key.js';
 import { HIST_BUCKETS, quantileUs } from './histogram.js';
 import { TcpEventCol } from './tcp-state.js';
 
@@ -62,7 +62,7 @@ const sec = (us: number): number => Math.round(us) / 1e6;
 /** A VNI's session figures (the shape proposed for `--json` `sessions`). */
 export interface VniSessionFigures {
   tunnel: string;
-  vni: number;
+  vni: number | 'other';
   tcp: {
     opened: number;
     active: number;
@@ -96,10 +96,12 @@ export class SessionStats {
     return this.keys.length;
   }
 
-  /** Row for a VNI key, created on first use. */
+  constructor(readonly folder: VniFolder = new VniFolder()) {}
+
+  /** Row for a VNI key, created on first use (a VNI past --max-vnis shares its tunnel's "other" row). */
   rowOf(key: number): number {
     if (key === this.lastKey) return this.lastRow;
-    const row = this.rowByKey.get(key) ?? this.newRow(key);
+    const row = this.rowByKey.get(key) ?? this.rowByKey.get(this.folder.keyFor(key)) ?? this.newRow(this.folder.keyFor(key));
     this.lastKey = key;
     this.lastRow = row;
     return row;
@@ -175,8 +177,7 @@ export class SessionStats {
     const closed = (r: number) => g(SCol.TCP_CLOSED + r);
     const tcpClosed = closed(1) + closed(2) + closed(3) + closed(4) + closed(5) + closed(6);
     return {
-      tunnel: TUNNEL_NAMES[Math.floor(key / 0x1000000)] ?? 'unknown',
-      vni: key % 0x1000000,
+      ...describeVniKey(key),
       tcp: {
         opened: g(SCol.TCP_OPENED),
         active: g(SCol.TCP_OPENED) - tcpClosed,

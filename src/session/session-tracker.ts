@@ -18,6 +18,7 @@
  * call, overwrite on the next close): a consumer that keeps records copies
  * what it needs during the call.
  */
+import { VniFolder } from '../aggregate/vni-key.js';
 import { IpProto, type PacketView } from '../decode/packet-view.js';
 import { FlowKey, fillFlowKey, icmpHasIdentifier, icmpIsRequest } from './flow-key.js';
 import { bucketOf } from './histogram.js';
@@ -131,11 +132,13 @@ export interface SessionTrackerOptions {
   timeouts?: Partial<SessionTimeouts>;
   /** Receives every closed flow (one reused record). */
   onFlow?: (record: FlowRecord) => void;
+  /** The VNI cap shared with the per-VNI frame counters (--max-vnis). */
+  folder?: VniFolder;
 }
 
 export class SessionTracker {
   readonly table: SessionTable;
-  readonly stats = new SessionStats();
+  readonly stats: SessionStats;
   readonly timeouts: Readonly<SessionTimeouts>;
   /** Packets the tracker was given but could not key (non-first fragments, other protocols). */
   untracked = 0;
@@ -147,6 +150,7 @@ export class SessionTracker {
   private nextSweepUs = 0;
 
   constructor(opts: SessionTrackerOptions = {}) {
+    this.stats = new SessionStats(opts.folder);
     const t = { ...DEFAULT_TIMEOUTS, ...(opts.timeouts ?? {}) };
     for (const [name, v] of Object.entries(t)) {
       if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new RangeError(`timeout ${name} must be a positive number of seconds, got ${v}`);
