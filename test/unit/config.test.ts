@@ -143,6 +143,7 @@ describe('deploy/vxmon.example.yml', () => {
     expect(c.interfaces).toEqual(['ens5']);
     expect(c.timeouts).toEqual({ tcpOpening: 60, tcpEstablished: 350, tcpClosed: 10, udp: 120, icmp: 30 });
     expect(c.maxSessions).toBe(1_000_000);
+    expect(c.maxVnis).toBe(256);
     expect(c.captureBufferSize).toBe(256 * 1024 * 1024);
     expect(c.vnis['16398363']).toEqual({ name: 'prod-web-eni', account: '123456789012', eni: 'eni-0123456789abcdef0' });
   });
