@@ -51,6 +51,18 @@ function openMetricsRegistry(): Registry<OpenMetricsContentType> {
   return r;
 }
 
+/** Per-VNI counters split by one more label: name, help, the label, and (label value, VniStats column) pairs. */
+const VNI_SPLIT_COUNTERS: readonly [string, string, string, readonly [string, number][]][] = [
+  ['vxmon_vni_inner_ip_packets_total', 'Inner IP packets by IP version.', 'ip',
+    [['4', Col.INNER_IPV4_PACKETS], ['6', Col.INNER_IPV6_PACKETS]]],
+  ['vxmon_vni_inner_ip_bytes_total', 'Sum of the inner IP length fields (IPv4 total length; 40 + IPv6 payload length), by IP version.', 'ip',
+    [['4', Col.INNER_IPV4_BYTES], ['6', Col.INNER_IPV6_BYTES]]],
+  ['vxmon_vni_inner_packets_total', 'Inner IP packets by L4 protocol (icmp includes ICMPv6; later fragments are in no l4).', 'l4',
+    [['tcp', Col.L4_TCP], ['udp', Col.L4_UDP], ['icmp', Col.L4_ICMP], ['other', Col.L4_OTHER]]],
+  ['vxmon_vni_tcp_flag_packets_total', 'Inner TCP packets with SYN (no ACK), SYN+ACK, FIN, RST set: packets, not sessions.', 'flag',
+    [['syn', Col.TCP_SYN], ['synack', Col.TCP_SYNACK], ['fin', Col.TCP_FIN], ['rst', Col.TCP_RST]]],
+];
+
 export function createMetrics(source: MetricsSource): MetricsRegistries {
   const ownText = new Registry<PrometheusContentType>();
   const ownOpenMetrics = openMetricsRegistry();
@@ -121,69 +133,21 @@ export function createMetrics(source: MetricsSource): MetricsRegistries {
     });
   }
 
-  new Counter({
-    name: 'vxmon_vni_inner_ip_packets_total',
-    help: 'Inner IP packets by IP version.',
-    labelNames: ['tunnel', 'vni', 'ip'],
-    registers,
-    collect() {
-      this.reset();
-      const stats = source.pipeline().vniStats;
-      eachVni((labels, row) => {
-        this.inc({ ...labels, ip: '4' }, stats.get(row, Col.INNER_IPV4_PACKETS));
-        this.inc({ ...labels, ip: '6' }, stats.get(row, Col.INNER_IPV6_PACKETS));
-      });
-    },
-  });
-
-  new Counter({
-    name: 'vxmon_vni_inner_ip_bytes_total',
-    help: 'Sum of the inner IP length fields (IPv4 total length; 40 + IPv6 payload length), by IP version.',
-    labelNames: ['tunnel', 'vni', 'ip'],
-    registers,
-    collect() {
-      this.reset();
-      const stats = source.pipeline().vniStats;
-      eachVni((labels, row) => {
-        this.inc({ ...labels, ip: '4' }, stats.get(row, Col.INNER_IPV4_BYTES));
-        this.inc({ ...labels, ip: '6' }, stats.get(row, Col.INNER_IPV6_BYTES));
-      });
-    },
-  });
-
-  new Counter({
-    name: 'vxmon_vni_inner_packets_total',
-    help: 'Inner IP packets by L4 protocol (icmp includes ICMPv6; later fragments are in no l4).',
-    labelNames: ['tunnel', 'vni', 'l4'],
-    registers,
-    collect() {
-      this.reset();
-      const stats = source.pipeline().vniStats;
-      eachVni((labels, row) => {
-        this.inc({ ...labels, l4: 'tcp' }, stats.get(row, Col.L4_TCP));
-        this.inc({ ...labels, l4: 'udp' }, stats.get(row, Col.L4_UDP));
-        this.inc({ ...labels, l4: 'icmp' }, stats.get(row, Col.L4_ICMP));
-        this.inc({ ...labels, l4: 'other' }, stats.get(row, Col.L4_OTHER));
-      });
-    },
-  });
-
-  new Counter({
-    name: 'vxmon_vni_tcp_flag_packets_total',
-    help: 'Inner TCP packets with SYN (no ACK), SYN+ACK, FIN, RST set: packets, not sessions.',
-    labelNames: ['tunnel', 'vni', 'flag'],
-    registers,
-    collect() {
-      this.reset();
-      const stats = source.pipeline().vniStats;
-      eachVni((labels, row) => {
-        this.inc({ ...labels, flag: 'syn' }, stats.get(row, Col.TCP_SYN));
-        this.inc({ ...labels, flag: 'synack' }, stats.get(row, Col.TCP_SYNACK));
-        this.inc({ ...labels, flag: 'fin' }, stats.get(row, Col.TCP_FIN));
-        this.inc({ ...labels, flag: 'rst' }, stats.get(row, Col.TCP_RST));
-      });
-    },
-  });
+  for (const [name, help, label, split] of VNI_SPLIT_COUNTERS) {
+    new Counter({
+      name,
+      help,
+      labelNames: ['tunnel', 'vni', label],
+      registers,
+      collect() {
+        this.reset();
+        const stats = source.pipeline().vniStats;
+        eachVni((labels, row) => {
+          for (const [value, col] of split) this.inc({ ...labels, [label]: value }, stats.get(row, col));
+        });
+      },
+    });
+  }
 
   new Gauge({
     name: 'vxmon_vni_last_frame_timestamp_seconds',
