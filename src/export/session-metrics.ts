@@ -17,6 +17,8 @@ import type { SessionTracker } from '../session/session-tracker.js';
 const RTT_EDGES_US = Array.from({ length: 11 }, (_, i) => 4 ** (i + 3));
 const DURATION_EDGES_US = Array.from({ length: 16 }, (_, i) => 4 ** (i + 3));
 const HIST_PER_ROW = 3 * HIST_BUCKETS;
+/** Upper bound (µs) of each fine bucket, computed once rather than per bucket per VNI per scrape. */
+const BUCKET_UPPER_US = Float64Array.from({ length: HIST_BUCKETS }, (_, i) => bucketUpperUs(i));
 
 type Labels = { tunnel: string; vni: string };
 
@@ -50,7 +52,7 @@ function bucketHistogram(
           let cumulative = 0;
           let i = 0;
           for (const edge of edgesUs) {
-            while (i < HIST_BUCKETS && bucketUpperUs(i) <= edge) cumulative += stats.hist[base + i++];
+            while (i < HIST_BUCKETS && BUCKET_UPPER_US[i] <= edge) cumulative += stats.hist[base + i++];
             values.push({ metricName: `${name}_bucket`, labels: { ...labels, le: edge / 1e6 }, value: cumulative });
           }
           const count = stats.histCount(row, hist);
@@ -65,9 +67,20 @@ function bucketHistogram(
 }
 
 export function registerSessionMetrics(registers: Registry[], tracker: () => SessionTracker | undefined): void {
-  /** Per-VNI session figures of the current tracker (one object per VNI per scrape). */
-  const figures = (): [Labels, VniSessionFigures][] =>
-    (tracker()?.stats.figures() ?? []).map((f) => [{ tunnel: f.tunnel, vni: String(f.vni) }, f]);
+  /**
+   * Per-VNI session figures of the current tracker, computed once per scrape:
+   * a registry calls every metric's collect() in one synchronous run, so the
+   * figures are kept until the next microtask and the fifteen metrics below
+   * share them (each used to compute every VNI's figures, quantiles included).
+   */
+  let cached: [Labels, VniSessionFigures][] | undefined;
+  const figures = (): [Labels, VniSessionFigures][] => {
+    if (cached === undefined) {
+      cached = (tracker()?.stats.figures() ?? []).map((f) => [{ tunnel: f.tunnel, vni: String(f.vni) }, f]);
+      queueMicrotask(() => (cached = undefined));
+    }
+    return cached;
+  };
 
   const counter = (name: string, help: string, value: (f: VniSessionFigures) => number) =>
     new Counter({
