@@ -5,7 +5,9 @@
  *
  * Frame bytes are only valid during `onFrame` (frame-source.ts), so each one
  * is copied into one reused Buffer; its lengths, timestamp and link type go
- * into one reused Float64Array. Nothing is allocated per frame: the two
+ * into one reused Float64Array. The copy is a loop of 4-byte DataView moves:
+ * Node 20's Buffer#copy and TypedArray#set(subarray) both create a view
+ * object per call. Nothing is allocated per frame: the two
  * arrays double only when a chunk holds more than they have ever held, and
  * the queue is emptied (and rewound) before the next chunk is read, so its
  * size is bounded by the reader's chunk size.
@@ -23,6 +25,10 @@ const SLOTS = 6;
 
 export class FrameQueue implements FrameSink {
   private data = Buffer.allocUnsafeSlow(1024 * 1024);
+  private dataView: DataView<ArrayBufferLike> = new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength);
+  /** A DataView over the last source Buffer (a reader reuses its chunk Buffer, so this is made once per Buffer). */
+  private source: Buffer | null = null;
+  private sourceView: DataView<ArrayBufferLike> = this.dataView;
   private meta = new Float64Array(8192 * SLOTS);
   /** Frames held, frames already delivered, bytes held. */
   private count = 0;
@@ -41,7 +47,7 @@ export class FrameQueue implements FrameSink {
       m.set(this.meta);
       this.meta = m;
     }
-    buf.copy(this.data, this.used, offset, offset + capturedLength);
+    this.copyIn(buf, offset, capturedLength);
     const m = this.meta;
     const b = this.count * SLOTS;
     m[b + OFFSET] = this.used;
@@ -54,10 +60,16 @@ export class FrameQueue implements FrameSink {
     this.count++;
   }
 
-  /** Capture time of the next frame, in seconds (a double: µs-exact for any date, enough to schedule by). */
-  headTime(): number {
-    const b = this.head * SLOTS;
-    return this.meta[b + TS_SEC] + this.meta[b + TS_NSEC] / 1e9;
+  /**
+   * Capture time of the next frame: whole seconds and nanoseconds, both
+   * integers (small enough to pass between functions without boxing a double).
+   */
+  headSec(): number {
+    return this.meta[this.head * SLOTS + TS_SEC];
+  }
+
+  headNsec(): number {
+    return this.meta[this.head * SLOTS + TS_NSEC];
   }
 
   /** Hands the next frame to `sink`; once all are delivered, rewinds for the next chunk. */
@@ -69,9 +81,24 @@ export class FrameQueue implements FrameSink {
     if (this.head === this.count) this.head = this.count = this.used = 0;
   }
 
+  private copyIn(buf: Buffer, offset: number, length: number): void {
+    if (buf !== this.source) {
+      this.source = buf;
+      this.sourceView = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    const from = this.sourceView;
+    const to = this.dataView;
+    const at = this.used;
+    const words = length & ~3;
+    let i = 0;
+    for (; i < words; i += 4) to.setUint32(at + i, from.getUint32(offset + i));
+    for (; i < length; i++) to.setUint8(at + i, from.getUint8(offset + i));
+  }
+
   private growData(need: number): void {
     const next = Buffer.allocUnsafeSlow(Math.max(need, this.data.length * 2));
     this.data.copy(next, 0, 0, this.used);
     this.data = next;
+    this.dataView = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
 }

@@ -30,24 +30,32 @@ export function parsePace(text: string): Speed {
  */
 export const PACE_GRANULARITY_MS = 5;
 
-/** Maps capture time to wall time from the first frame on. */
+/**
+ * Maps capture time to wall time from the first frame on. The clock is read
+ * only when a frame lies past what the last reading made due, so dense
+ * captures do not read it (nor allocate for it) per frame.
+ */
 export class Pacer {
   private captureStart = NaN;
   private wallStart = 0;
+  /** Frames captured up to this time (seconds) are due; -Infinity before the first reading. */
+  private dueUntil = -Infinity;
 
   constructor(readonly speed: Speed) {}
 
-  /** Milliseconds to wait before the frame captured at `t` (seconds) is due; 0 when it is due now. */
-  waitMs(t: number): number {
+  /** Milliseconds to wait before the frame captured at tsSec + tsNsec is due (more than PACE_GRANULARITY_MS); 0 when due now. */
+  waitMs(tsSec: number, tsNsec: number): number {
+    const t = tsSec + tsNsec / 1e9;
+    if (t <= this.dueUntil) return 0;
     const now = performance.now();
     if (this.captureStart !== this.captureStart) {
       this.captureStart = t;
       this.wallStart = now;
-      return 0;
     }
-    const due = this.wallStart + ((t - this.captureStart) * 1000) / this.speed;
-    const wait = due - now;
-    return wait > PACE_GRANULARITY_MS ? wait : 0;
+    // Everything due within the next PACE_GRANULARITY_MS goes now.
+    this.dueUntil = this.captureStart + ((now - this.wallStart + PACE_GRANULARITY_MS) * this.speed) / 1000;
+    if (t <= this.dueUntil) return 0;
+    return this.wallStart + ((t - this.captureStart) * 1000) / this.speed - now;
   }
 }
 

@@ -76,7 +76,9 @@ export class TimedDelivery {
     const pacer = this.pacer;
     const sampler = this.sampler;
     while (queue.pending > 0) {
-      const t = queue.headTime();
+      const sec = queue.headSec();
+      const nsec = queue.headNsec();
+      const t = sec + nsec / 1e9;
       if (sampler !== undefined) {
         if (!this.started) {
           this.started = true;
@@ -88,7 +90,7 @@ export class TimedDelivery {
         }
       }
       if (pacer !== undefined) {
-        const wait = pacer.waitMs(t);
+        const wait = pacer.waitMs(sec, nsec);
         if (wait > 0) {
           // Node timers hold at most 2^31-1 ms; a longer gap is waited in parts.
           await sleep(Math.min(wait, 3_600_000));

@@ -1,0 +1,92 @@
+// Allocation probe for the paced replay's per-frame path: FrameQueue.onFrame
+// (copy in), Pacer.waitMs (is it due?), FrameQueue.deliverHead into the real
+// Pipeline (DESIGN.md §3: nothing allocated per frame).
+//
+//   npm run build && node --expose-gc test/unit/export/frame-queue-no-alloc.mjs CAPTURE.pcap [--iterations N] [--control]
+//
+// The capture's records are queued a capture's worth at a time (as one input
+// chunk is) and then delivered, round-robin, at a speed so high that every
+// frame is due at once (the pacer's clock is read per frame, but no timer is
+// needed). Prints JSON: gcDuringLoop, heapGrowthDuringLoop, frames, and the
+// per-VNI frame totals. --control allocates one small object per frame.
+import { readFileSync } from 'node:fs';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+
+const args = process.argv.slice(2);
+const file = args[0];
+const iterations = Number(args[args.indexOf('--iterations') + 1]) || 1_000_000;
+const control = args.includes('--control');
+const dist = new URL('../../../dist/', import.meta.url);
+const { Pipeline } = await import(new URL('pipeline.js', dist).href);
+const { makeDecoderConfig } = await import(new URL('decode/decoder-config.js', dist).href);
+const { FrameQueue } = await import(new URL('export/frame-queue.js', dist).href);
+const { Pacer } = await import(new URL('export/replay-pace.js', dist).href);
+
+// Classic little-endian pcap only: 24-byte global header, 16-byte record headers.
+const buf = readFileSync(file);
+const linkType = buf.readUInt32LE(20);
+const offsets = [];
+const lengths = [];
+for (let o = 24; o + 16 <= buf.length; ) {
+  const caplen = buf.readUInt32LE(o + 8);
+  offsets.push(o + 16);
+  lengths.push(caplen);
+  o += 16 + caplen;
+}
+const off = Int32Array.from(offsets);
+const len = Int32Array.from(lengths);
+const count = off.length;
+let kept = null;
+
+function run(queue, pacer, pipeline, n) {
+  let done = 0;
+  let waited = 0;
+  while (done < n) {
+    const batch = Math.min(count, n - done);
+    for (let f = 0; f < batch; f++) {
+      queue.onFrame(buf, off[f], len[f], len[f], 1_700_000_000 + ((done + f) >>> 10), (done + f) & 0x3fffffff, linkType);
+      if (control) kept = { f };
+    }
+    while (queue.pending > 0) {
+      if (pacer !== null && pacer.waitMs(queue.headSec(), queue.headNsec()) > 0) waited++;
+      queue.deliverHead(pipeline);
+    }
+    done += batch;
+  }
+  return waited;
+}
+
+const warm = new Pipeline(makeDecoderConfig());
+run(new FrameQueue(), new Pacer(1e6), warm, 300_000); // warm up the compiler
+const pipeline = new Pipeline(makeDecoderConfig());
+const queue = new FrameQueue();
+const pacer = args.includes('--no-pacer') ? null : new Pacer(1e6);
+run(queue, pacer, pipeline, 300_000); // every VNI row exists, the queue has its size, the loop is compiled for these objects
+
+const gcStarts = [];
+const observer = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcStarts.push(e.startTime);
+});
+observer.observe({ entryTypes: ['gc'] });
+globalThis.gc();
+const before = process.memoryUsage().heapUsed;
+const t0 = performance.now();
+const waited = run(queue, pacer, pipeline, iterations);
+const t1 = performance.now();
+const after = process.memoryUsage().heapUsed;
+await new Promise((resolve) => setTimeout(resolve, 50));
+observer.disconnect();
+
+process.stdout.write(
+  JSON.stringify({
+    iterations,
+    control,
+    waited,
+    gcDuringLoop: gcStarts.filter((t) => t >= t0 && t <= t1).length,
+    heapGrowthDuringLoop: after - before,
+    frames: pipeline.decoderStats.frames,
+    decoded: pipeline.decoderStats.byOutcome[0],
+    vniFrames: pipeline.vniStats.figures().map((v) => [v.vni, v.frames]),
+    keptSomething: kept !== null,
+  }) + '\n',
+);
