@@ -24,8 +24,9 @@
  * ...075, 1 at ...080 to ...095, 2 at ...100, 4 at the end; at the end 3 closed
  * by FIN and 1 by the end of the capture (as the exporter test has it).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +45,23 @@ const OPENED = [0, 1, 1, 1, 1, 2, 4];
 
 const tmp = mkdtempSync(join(tmpdir(), 'vxmon-backfill-'));
 const OUT = join(tmp, 'vxlan.om');
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A loopback port free right now (never 9090 or 14789, which other tests use). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 // Four VNIs that appear one after another over 5.5 s (pcaps/crafted/aws-multi-vni.pcap, its tshark
 // oracle): frames per VNI 4012345: 60, 4012346: 25, 8123456: 31, 16777215: 16.
@@ -151,6 +168,51 @@ describe('backfill round trip through promtool', () => {
     expect(Object.fromEntries(Object.entries(last).map(([vni, [v]]) => [vni, v]))).toEqual(MULTI_FRAMES);
     // The last sample sits at the last frame (capinfos: 2024-06-01 12:00:05.500410 UTC), rounded up to the ms.
     for (const [, t] of Object.values(last)) expect(t).toBe(Date.UTC(2024, 5, 1, 12, 0, 5, 501));
+  });
+});
+
+describe('a Prometheus on the backfilled blocks (the README commands)', () => {
+  if ((!hasTool('promtool') || !hasTool('prometheus')) && !MUST_HAVE_TOOLS) {
+    it.skip('prometheus not installed: apt-get install prometheus', () => {});
+    return;
+  }
+  it('answers queries at the capture times with the expected per-VNI values', async () => {
+    const data = join(tmp, 'served-data');
+    const create = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', OUT, data], { encoding: 'utf8', timeout: 60_000 });
+    expect(create.status, create.stderr).toBe(0);
+    writeFileSync(join(tmp, 'backfill.yml'), 'global: {}\n');
+    const port = await freePort();
+    const prom = spawn(
+      'prometheus',
+      [`--config.file=${join(tmp, 'backfill.yml')}`, `--storage.tsdb.path=${data}`, '--storage.tsdb.retention.time=10y',
+        `--web.listen-address=127.0.0.1:${port}`],
+      { stdio: 'ignore' },
+    );
+    children.push(prom);
+    const query = async (q: string, t: number): Promise<number | undefined> => {
+      const body = (await (await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(q)}&time=${t}`)).json()) as {
+        data: { result: { value: [number, string] }[] };
+      };
+      return body.data.result.length === 1 ? Number(body.data.result[0].value[1]) : undefined;
+    };
+    const q = 'vxmon_vni_frames_total{vni="5569041"}';
+    const deadline = Date.now() + 45_000;
+    let last: number | undefined;
+    while (Date.now() < deadline) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/-/ready`)).status === 200 && (last = await query(q, 1561644100.878)) !== undefined) break;
+      } catch {
+        // still starting
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(last).toBe(100);
+    // An instant query returns the latest sample at or before its time.
+    expect(await query(q, 1561644090)).toBe(29);
+    expect(await query(q, 1561644099.999)).toBe(29);
+    expect(await query(q, 1561644100)).toBe(54);
+    expect(await query('vxmon_vni_wire_bytes_total{vni="5569041"}', 1561644080)).toBe(6685);
+    prom.kill('SIGTERM');
   });
 });
 
