@@ -51,7 +51,17 @@ export class TimedDelivery {
   async read(path: string, opts: ReadOptions = {}): Promise<CaptureFileStats> {
     const queue = new FrameQueue();
     const input = path === '-' ? process.stdin : createReadStream(path);
-    const drain = () => this.drain(queue);
+    // A failure while delivering (a bug, or the sampler failing to write) is
+    // kept apart: the reader would report anything its input throws as unreadable input.
+    let deliveryError: { error: unknown } | undefined;
+    const drain = async () => {
+      try {
+        await this.drain(queue);
+      } catch (error) {
+        deliveryError = { error };
+        throw error;
+      }
+    };
     // The reader feeds each chunk into the queue synchronously, then asks for
     // the next chunk: empty the queue (with its waits) before handing it over.
     async function* chunksThenDrain(): AsyncGenerator<Buffer> {
@@ -64,6 +74,7 @@ export class TimedDelivery {
     try {
       return await readCaptureStream({ [Symbol.asyncIterator]: () => gen } as unknown as NodeJS.ReadableStream, path, queue, opts);
     } catch (e) {
+      if (deliveryError !== undefined) throw deliveryError.error;
       // The frames read before a malformed record still count, as in a plain replay.
       await this.drain(queue);
       throw e;

@@ -11,6 +11,8 @@
  * machine may be slow.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,8 +26,10 @@ const TCP_CLOSE_SPAN_S = 2.306;
 const EARLY_S = 0.005;
 
 const children: ChildProcess[] = [];
+const tmp = mkdtempSync(join(tmpdir(), 'vxmon-pace-'));
 afterAll(() => {
   for (const c of children) c.kill('SIGKILL');
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 function sample(text: string, series: string): number | undefined {
@@ -86,6 +90,29 @@ describe('vxmon replay --pace', () => {
     expect(paced.seconds).toBeGreaterThanOrEqual(TCP_CLOSE_SPAN_S / 2 - EARLY_S);
     expect(paced.report).toEqual(replayJson([TCP_CLOSE]).report);
     expect(replayJson(['--pace', '1000x', TCP_CLOSE]).report).toEqual(paced.report);
+  });
+
+  it('a capture cut mid-record: paced and --openmetrics count the same frames before the fault, exit 3', () => {
+    // sessions-tcp-close.pcap cut 10 bytes into its last record: every frame but the last is whole.
+    const whole = readFileSync(TCP_CLOSE);
+    const cut = join(tmp, 'cut.pcap');
+    let last = 24;
+    for (let o = 24; o + 16 <= whole.length; o += 16 + whole.readUInt32LE(o + 8)) last = o;
+    writeFileSync(cut, whole.subarray(0, last + 10));
+    const run = (extra: string[]) => {
+      const r = spawnSync(process.execPath, [CLI, 'replay', '--json', ...extra, cut], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.status).toBe(3);
+      return JSON.parse(r.stdout);
+    };
+    const plain = run([]);
+    expect(plain.frames).toBe(33 - 1); // 33 frames in the capture (capinfos), the last one cut
+    expect(plain.error.code).toBe('E_INPUT_FORMAT');
+    expect(run(['--pace', '1000000x'])).toEqual(plain);
+    const om = join(tmp, 'cut.om');
+    expect(run(['--openmetrics', om, '--step', '1s'])).toEqual(plain);
+    const text = readFileSync(om, 'utf8');
+    expect(text.endsWith('\n# EOF\n')).toBe(true);
+    expect(text).toMatch(new RegExp(`^vxmon_frames_total ${plain.frames} \\d+(\\.\\d+)?$`, 'm'));
   });
 
   it.each([['fast'], ['0x'], ['-2x'], ['2'], ['x'], ['1e3x']])('--pace %s is a one-line usage error, exit 2', (pace) => {
