@@ -21,12 +21,17 @@
  * without prom-client's process ones, which describe the replaying process and
  * not the capture), taken when the replay reaches a step boundary: the numbers
  * after every frame captured before it. A last sample is taken at the end of
- * the capture, after the replay closed its sessions.
+ * the capture, after the replay closed its sessions. In a gap between
+ * frames, samples go on for Prometheus's 5-minute staleness window, then
+ * resume at the last boundary before the next frame.
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StepSampler } from './timed-replay.js';
+
+/** Prometheus's default lookback: a series with no sample for this long is absent from queries. */
+const STALENESS_SECONDS = 300;
 
 /** Largest block of spooled numbers read back at once (32 MiB). */
 const MAX_BLOCK_VALUES = 4 * 1024 * 1024;
@@ -75,6 +80,11 @@ function formatTimestamp(t: number): string {
 export class OpenMetricsBackfill implements StepSampler {
   nextAt = NaN;
   private stepIndex = 0;
+  /** Samples taken in a row while the same frame waited (a gap), and that frame's time. */
+  private gapSamples = 0;
+  private gapFrameTime = NaN;
+  /** Samples kept in a gap: enough to cover Prometheus's 5-minute lookback (--query.lookback-delta) and one more. */
+  private readonly gapLimit: number;
   /** Timestamps (seconds) of the samples taken. */
   private readonly times: number[] = [];
   private readonly families = new Map<string, Family>();
@@ -89,6 +99,7 @@ export class OpenMetricsBackfill implements StepSampler {
     private readonly out: number,
     readonly stepSeconds: number,
   ) {
+    this.gapLimit = Math.ceil(STALENESS_SECONDS / stepSeconds) + 1;
     this.spoolDir = mkdtempSync(join(tmpdir(), 'vxmon-openmetrics-'));
     this.spool = openSync(join(this.spoolDir, 'spool'), 'w+');
   }
@@ -99,9 +110,22 @@ export class OpenMetricsBackfill implements StepSampler {
     this.nextAt = this.stepIndex * this.stepSeconds;
   }
 
-  async sample(): Promise<void> {
+  async sample(pendingFrameTime: number): Promise<void> {
     await this.record(Math.round(this.nextAt * 1000) / 1000);
     this.stepIndex++;
+    // A gap in the capture (the same frame still pending): sample on through
+    // Prometheus's staleness window, then jump to the last boundary before the
+    // frame, so an hours-long silence (or a bogus timestamp) costs a few
+    // samples, not one per step.
+    if (pendingFrameTime === this.gapFrameTime) this.gapSamples++;
+    else {
+      this.gapFrameTime = pendingFrameTime;
+      this.gapSamples = 1;
+    }
+    if (this.gapSamples >= this.gapLimit) {
+      const lastBefore = Math.floor(pendingFrameTime / this.stepSeconds);
+      if (lastBefore > this.stepIndex) this.stepIndex = lastBefore;
+    }
     this.nextAt = this.stepIndex * this.stepSeconds;
   }
 

@@ -21,8 +21,8 @@ export interface StepSampler {
   readonly nextAt: number;
   /** Called with the first frame's capture time, before it is delivered. */
   start(t: number): void;
-  /** Records the numbers as they are now, at `nextAt`, and moves `nextAt` one step on. */
-  sample(): Promise<void>;
+  /** Records the numbers as they are now, at `nextAt`, and moves `nextAt` on; `pendingFrameTime` is the next frame's capture time. */
+  sample(pendingFrameTime: number): Promise<void>;
 }
 
 export interface TimedOptions {
@@ -96,7 +96,7 @@ export class TimedDelivery {
           sampler.start(t);
         }
         if (t >= sampler.nextAt) {
-          await sampler.sample();
+          await sampler.sample(t);
           continue;
         }
       }

@@ -123,6 +123,25 @@ describe('--openmetrics file', () => {
   });
 });
 
+describe('--openmetrics across a gap in the capture', () => {
+  // pcaps/crafted/sessions-idle.pcap (tshark -T fields -e frame.time_epoch): 12 frames at
+  // 1717243201.000-202.00245, then nothing until 5 frames at 542.00245-542.00485, then 5 at
+  // 601.00325-601.00645. With a 15 s step, samples go on through Prometheus's 5-minute
+  // staleness window after the last frame (21 samples: 215 ... 515), skip the rest of the
+  // silence, and resume at the last boundary before the next frame (530).
+  it('samples through the staleness window, then resumes at the last boundary before the next frame', () => {
+    const text = backfill(join(ROOT, 'pcaps/crafted/sessions-idle.pcap'), join(tmp, 'idle.om'), '15s');
+    const points = text
+      .split('\n')
+      .filter((l) => l.startsWith('vxmon_frames_total '))
+      .map((l) => l.split(' ').slice(1).map(Number));
+    const expected: number[][] = [];
+    for (let t = 1717243215; t <= 1717243515; t += 15) expected.push([12, t]);
+    expected.push([12, 1717243530], [17, 1717243545], [17, 1717243560], [17, 1717243575], [17, 1717243590], [22, 1717243601.007]);
+    expect(points).toEqual(expected);
+  });
+});
+
 describe('backfill round trip through promtool', () => {
   if (!hasTool('promtool') && !MUST_HAVE_TOOLS) {
     it.skip('promtool not installed: apt-get install prometheus', () => {});
