@@ -5,8 +5,11 @@
 //   (a) read only      readCaptureFile() into a sink that only sums capturedLength
 //   (b) pipeline       readCaptureFile() into the real Pipeline (decode + per-VNI stats)
 //   (c) plain loop     bench/plain-loop.mjs: readSync chunks + VNI at a fixed offset
+//   (d) /metrics       bench/scrape-latency.mjs: scrape latency and size, text and
+//                      OpenMetrics, with --scrape-vnis VNIs and --scrape-sessions live sessions
 //
 // Options: --frames N (1e6) --seed S (1) --runs K (3) --file PATH --json
+//          --scrape-vnis N (256) --scrape-sessions N (1e6) --scrapes N (30) --no-scrape
 // The capture comes from bench/gen-aws-capture.mjs, cached in bench/.cache/.
 
 import fs from 'node:fs';
@@ -17,13 +20,14 @@ import vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
 import { ensureCapture } from './gen-aws-capture.mjs';
 import { plainVniCount } from './plain-loop.mjs';
+import { formatScrapeLatency, scrapeLatency } from './scrape-latency.mjs';
 
 const TARGET_FPS = 5e6; // the issue's goal for (b) on one core; information only
 
 // ------------------------------------------------------------------ options
 
 function parseArgs(argv) {
-  const o = { frames: 1_000_000, seed: 1, runs: 3, file: null, json: false };
+  const o = { frames: 1_000_000, seed: 1, runs: 3, file: null, json: false, scrapeVnis: 256, scrapeSessions: 1_000_000, scrapes: 30, scrape: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -36,8 +40,12 @@ function parseArgs(argv) {
     else if (a === '--runs') o.runs = Number(val());
     else if (a === '--file') o.file = val();
     else if (a === '--json') o.json = true;
+    else if (a === '--scrape-vnis') o.scrapeVnis = Number(val());
+    else if (a === '--scrape-sessions') o.scrapeSessions = Number(val());
+    else if (a === '--scrapes') o.scrapes = Number(val());
+    else if (a === '--no-scrape') o.scrape = false;
     else if (a === '-h' || a === '--help') {
-      console.log('usage: npm run bench -- [--frames N] [--seed S] [--runs K] [--file PATH] [--json]');
+      console.log('usage: npm run bench -- [--frames N] [--seed S] [--runs K] [--file PATH] [--json] [--scrape-vnis N] [--scrape-sessions N] [--scrapes N] [--no-scrape]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -231,6 +239,11 @@ async function main() {
     },
   };
 
+  if (opts.scrape) {
+    // After the throughput figures, so its million sessions do not weigh on them.
+    result.scrape = await scrapeLatency({ vnis: opts.scrapeVnis, sessions: opts.scrapeSessions, scrapes: opts.scrapes }, log);
+  }
+
   if (opts.json) {
     const round = (k, v) => (typeof v === 'number' && !Number.isInteger(v) ? +v.toPrecision(6) : v);
     console.log(JSON.stringify(result, round, 2));
@@ -262,6 +275,10 @@ async function main() {
     `heap used: ${mb(heapBefore)} MB before (b), ${mb(heapAfter)} MB right after, ` +
       `${mb(heapRetained)} MB after gc with the last Pipeline alive; max RSS ${mb(result.heap.maxRssBytes)} MB`,
   );
+  if (result.scrape) {
+    log('');
+    log(formatScrapeLatency(result.scrape));
+  }
 }
 
 main().catch((e) => {

@@ -14,6 +14,7 @@ import { captureFilter, loadConfig, type ConfigInputs, type RunConfig } from './
 import { makeDecoderConfig } from './decode/decoder-config.js';
 import { OUTCOME_NAMES } from './decode/outcome.js';
 import { formatListenAddress } from './export/listen-address.js';
+import { landingVnis } from './export/landing-page.js';
 import { startWebServer, type Readiness, type WebServer } from './export/http-server.js';
 import { createMetrics } from './export/metrics.js';
 import { vxmonVersion } from './export/serve.js';
@@ -98,7 +99,7 @@ export class Daemon {
           version: vxmonVersion(),
           startedAt: this.startedAt,
           sources: this.sources.map((s) => s.counter.name),
-          vnis: this.pipeline.vniStats.figures(),
+          vnis: landingVnis(this.pipeline),
         }),
       });
     } catch (e) {

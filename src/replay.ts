@@ -7,6 +7,7 @@ import type { VniFigures } from './aggregate/vni-stats.js';
 import { keyOfDescribed } from './aggregate/vni-key.js';
 import type { VniSessionFigures } from './session/session-stats.js';
 import type { Talker } from './report/flow-output.js';
+import { TimedDelivery, type StepSampler } from './export/timed-replay.js';
 
 /** A VNI's session figures in the report (its tunnel and VNI are those of the row they sit in). */
 export type SessionFigures = Omit<VniSessionFigures, 'tunnel' | 'vni'>;
@@ -37,6 +38,8 @@ export interface ReplayResult {
   report: ReplayReport;
   /** The malformed or unreadable file that stopped the replay; the report holds what was read before it. */
   error?: InputError;
+  /** Capture time (seconds) of the last frame delivered, with --pace or a sampler; NaN otherwise or with no frame. */
+  lastFrameTime: number;
 }
 
 export interface ReplayOptions {
@@ -45,6 +48,10 @@ export interface ReplayOptions {
   pipeline?: Pipeline;
   /** Called at most once per read chunk. */
   onProgress?: (path: string, bytesRead: number, fileSize: number, frames: number) => void;
+  /** --pace: capture seconds per wall second (1 = realtime); Infinity or absent: as fast as possible. */
+  speed?: number;
+  /** --openmetrics: sampled at every step boundary of capture time. */
+  sampler?: StepSampler;
 }
 
 /**
@@ -56,15 +63,20 @@ export async function replay(paths: readonly string[], opts: ReplayOptions): Pro
   const pipeline = opts.pipeline ?? new Pipeline(opts.decoder);
   const files: FileFigures[] = [];
   let error: InputError | undefined;
+  // Pacing and step sampling pause between frames, so they read through a frame queue;
+  // a plain replay hands frames straight from the reader to the pipeline.
+  const speed = opts.speed ?? Infinity;
+  const timed = speed !== Infinity || opts.sampler ? new TimedDelivery(pipeline, { speed, sampler: opts.sampler }) : undefined;
   for (const path of paths) {
     const framesBefore = pipeline.decoderStats.frames;
     const onProgress = opts.onProgress;
     try {
-      const stats = await readCaptureFile(path, pipeline, {
+      const readOpts = {
         onProgress: onProgress
-          ? (bytesRead, fileSize) => onProgress(path, bytesRead, fileSize, pipeline.decoderStats.frames)
+          ? (bytesRead: number, fileSize: number) => onProgress(path, bytesRead, fileSize, pipeline.decoderStats.frames)
           : undefined,
-      });
+      };
+      const stats = timed ? await timed.read(path, readOpts) : await readCaptureFile(path, pipeline, readOpts);
       files.push({ path, format: stats.format, frames: stats.frames, bytes: stats.bytesRead });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
@@ -75,7 +87,7 @@ export async function replay(paths: readonly string[], opts: ReplayOptions): Pro
   }
   // A replay ends every open session, even when a bad file cut it short, so opened == sum(closed).
   pipeline.sessions?.finish('end_of_capture');
-  return { report: reportOf(pipeline, files), error };
+  return { report: reportOf(pipeline, files), error, lastFrameTime: timed?.lastFrameTime ?? NaN };
 }
 
 export function reportOf(pipeline: Pipeline, files: FileFigures[]): ReplayReport {

@@ -14,6 +14,11 @@ import { FlowWriter, TopTalkers } from '../report/flow-output.js';
 import { DEFAULT_MAX_SESSIONS, SessionTracker } from '../session/session-tracker.js';
 import { DEFAULT_MAX_VNIS, VniFolder } from '../aggregate/vni-key.js';
 import { DEFAULT_TIMEOUTS, type SessionTimeouts } from '../session/tcp-state.js';
+import { PACE_MAX, parsePace } from '../export/replay-pace.js';
+import { createMetrics } from '../export/metrics.js';
+import { vxmonVersion } from '../export/serve.js';
+import { OpenMetricsBackfill } from '../export/openmetrics-backfill.js';
+import { openOutput } from './output-file.js';
 
 export const REPLAY_HELP = `usage: vxmon replay FILE... [options]
 
@@ -45,6 +50,13 @@ options:
                                during the replay and, after it, until SIGINT/SIGTERM
   --web.listen-address ADDR    where --serve listens (default ${DEFAULT_LISTEN_ADDRESS};
                                127.0.0.1:14789, [::1]:14789; port 0 picks one)
+  --pace PACE                  max (default: as fast as possible), realtime (the
+                               gaps between frames as captured) or a speed such
+                               as 2x or 0.5x; with --serve, watch a replay as if live
+  --openmetrics OUT            write the metrics sampled every --step of capture
+                               time to OUT (OpenMetrics, for promtool tsdb
+                               create-blocks-from openmetrics; README "Backfill")
+  --step DUR                   --openmetrics sampling step (default 15s)
   -h, --help                   this help
 
 exit codes: 0 success, 2 bad command line, 3 a capture file is unreadable or
@@ -73,6 +85,9 @@ export async function replayCommand(args: string[]): Promise<number> {
         'timeout.udp': { type: 'string' },
         'timeout.icmp': { type: 'string' },
         'web.listen-address': { type: 'string' },
+        pace: { type: 'string' },
+        openmetrics: { type: 'string' },
+        step: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -113,6 +128,15 @@ export async function replayCommand(args: string[]): Promise<number> {
     timeouts[key] = secs;
   }
 
+  const speed = values.pace === undefined ? PACE_MAX : parsePace(values.pace);
+  if (values.step !== undefined && values.openmetrics === undefined) throw new UsageError('replay: --step needs --openmetrics');
+  const step = values.step === undefined ? 15 : parseDuration(values.step);
+  if (step === undefined || !(step >= 0.001)) {
+    throw new UsageError(`replay: --step: "${values.step}" is not a duration of 1ms or more (e.g. 15s, 1m)`);
+  }
+  // Opened before the replay, so an unwritable path fails at once.
+  const openMetricsOut = values.openmetrics === undefined ? undefined : openOutput('--openmetrics', values.openmetrics);
+
   const flowWriter = values.flows === undefined ? undefined : new FlowWriter(values.flows, flowsFormat);
   const talkers = top > 0 ? new TopTalkers() : undefined;
   const tracker = new SessionTracker({
@@ -145,13 +169,22 @@ export async function replayCommand(args: string[]): Promise<number> {
     process.stderr.write(`vxmon: serving http://${where}/metrics\n`);
   }
 
+  const backfill =
+    openMetricsOut === undefined
+      ? undefined
+      : new OpenMetricsBackfill(createMetrics({ pipeline: () => pipeline, version: vxmonVersion() }).ownOpenMetrics, openMetricsOut, step);
+
   const progress = new ProgressLine(process.stderr);
   const result = await replay(positionals, {
     decoder,
     pipeline,
+    speed,
+    sampler: backfill,
     onProgress: progress.enabled ? (p, read, size, frames) => progress.update(p, read, size, frames) : undefined,
   });
   progress.clear();
+  // The last sample comes after the replay closed its sessions (end_of_capture).
+  await backfill?.finish(result.lastFrameTime);
   flowWriter?.close();
   if (talkers) {
     for (const v of result.report.vnis) {

@@ -7,7 +7,7 @@
  * in `_total`; the only per-traffic label is `vni` (with `tunnel`), plus small
  * fixed sets (`reason`, `l4`, `ip`, `flag`).
  *
- * Each metric is registered in two registries that differ only in their
+ * Each metric is defined twice, in two registries that differ only in their
  * exposition format (Prometheus text 0.0.4 and OpenMetrics 1.0), so the HTTP
  * server can answer in the format the scraper asks for.
  */
@@ -24,6 +24,8 @@ export interface MetricsRegistries {
   openMetrics: Registry<OpenMetricsContentType>;
   /** Only our own metrics (what `promtool check metrics` lints). */
   ownText: Registry<PrometheusContentType>;
+  /** Only our own metrics, in OpenMetrics (what `--openmetrics` samples). */
+  ownOpenMetrics: Registry<OpenMetricsContentType>;
 }
 
 export interface MetricsSource {
@@ -66,7 +68,31 @@ const VNI_SPLIT_COUNTERS: readonly [string, string, string, readonly [string, nu
 export function createMetrics(source: MetricsSource): MetricsRegistries {
   const ownText = new Registry<PrometheusContentType>();
   const ownOpenMetrics = openMetricsRegistry();
-  const registers = [ownText, ownOpenMetrics] as unknown as Registry[];
+  // One set of metric objects per registry, never one object in both:
+  // prom-client renames a counter object in place (drops `_total`) when an
+  // OpenMetrics registry renders it, which would then leak into the text format.
+  defineOwnMetrics(source, [ownText] as unknown as Registry[]);
+  defineOwnMetrics(source, [ownOpenMetrics] as unknown as Registry[]);
+
+  // prom-client's process/nodejs metrics do not pass promtool's lint (e.g.
+  // nodejs_version_info without _total conventions): keep them apart and
+  // merge them only into what is served.
+  const processText = new Registry<PrometheusContentType>();
+  collectDefaultMetrics({ register: processText });
+  const processOpenMetrics = openMetricsRegistry();
+  collectDefaultMetrics({ register: processOpenMetrics });
+
+  return {
+    ownText,
+    ownOpenMetrics,
+    text: Registry.merge([ownText, processText]) as Registry<PrometheusContentType>,
+    // merge() keeps the members' content type; its typing only knows the text one.
+    openMetrics: Registry.merge([ownOpenMetrics, processOpenMetrics] as unknown as Registry[]) as unknown as Registry<OpenMetricsContentType>,
+  };
+}
+
+/** Registers every vxmon metric in `registers`, reading `source` at scrape time. */
+function defineOwnMetrics(source: MetricsSource, registers: Registry[]): void {
 
   new Gauge({
     name: 'vxmon_build_info',
@@ -172,19 +198,4 @@ export function createMetrics(source: MetricsSource): MetricsRegistries {
 
   registerSessionMetrics(registers, () => source.pipeline().sessions);
   source.registerMore?.(registers);
-
-  // prom-client's process/nodejs metrics do not pass promtool's lint (e.g.
-  // nodejs_version_info without _total conventions): keep them apart and
-  // merge them only into what is served.
-  const processText = new Registry<PrometheusContentType>();
-  collectDefaultMetrics({ register: processText });
-  const processOpenMetrics = openMetricsRegistry();
-  collectDefaultMetrics({ register: processOpenMetrics });
-
-  return {
-    ownText,
-    text: Registry.merge([ownText, processText]) as Registry<PrometheusContentType>,
-    // merge() keeps the members' content type; its typing only knows the text one.
-    openMetrics: Registry.merge([ownOpenMetrics, processOpenMetrics] as unknown as Registry[]) as unknown as Registry<OpenMetricsContentType>,
-  };
 }

@@ -3,6 +3,7 @@ import type { Pipeline } from '../pipeline.js';
 import { startWebServer, type Readiness, type WebServer } from './http-server.js';
 import type { ListenAddress } from './listen-address.js';
 import { createMetrics } from './metrics.js';
+import { landingVnis } from './landing-page.js';
 
 /** vxmon's version, from package.json (one read at start, not per scrape). */
 export function vxmonVersion(): string {
@@ -23,7 +24,7 @@ export function servePipeline(opts: {
     listen: opts.listen,
     registries: createMetrics({ pipeline: () => opts.pipeline, version }),
     readiness: opts.readiness,
-    landing: () => ({ version, startedAt, sources: opts.sources, vnis: opts.pipeline.vniStats.figures() }),
+    landing: () => ({ version, startedAt, sources: opts.sources, vnis: landingVnis(opts.pipeline) }),
   });
 }
 

@@ -1,0 +1,170 @@
+/**
+ * `vxmon replay --openmetrics OUT --step 5s`, then the backfill round trip a
+ * user runs: `promtool tsdb create-blocks-from openmetrics OUT DIR` and
+ * `promtool tsdb dump DIR`, whose samples must sit at the expected capture
+ * times with the expected values.
+ *
+ * Timestamps must be seconds (10 integer digits here): promtool reads
+ * milliseconds as seconds too, silently, 1000 times later.
+ *
+ * Capture: pcaps/corpus/suricata-verify/vxlan-decoder-03/vxlan.pcap, one VNI
+ * (5569041), 100 frames, 26048 bytes (its tshark oracle). Cumulative figures
+ * before each 5 s boundary, from
+ *   tshark -r vxlan.pcap -T fields -e frame.time_epoch -e frame.len |
+ *   awk '{for (b=1561644075;b<=1561644100;b+=5) if ($1<b) {c[b]++; s[b]+=$2}}
+ *        END {for (b in c) print b, c[b], s[b]}'
+ * (first frame 1561644070.047, last 1561644100.877673):
+ *   1561644075: 2 frames, 280 bytes      1561644090: 29, 7033
+ *   1561644080: 26, 6685                 1561644095: 29, 7033
+ *   1561644085: 29, 7033                 1561644100: 54, 13554
+ * and the final sample at the last frame, rounded up to the millisecond
+ * (1561644100.878): 100 frames, 26048 bytes.
+ * TCP SYNs (tshark -Y 'tcp.flags.syn==1 && tcp.flags.ack==0'): streams 0-3 at
+ * ...078.257, ...098.953, ...100.136, ...100.817, so sessions opened: 0 at
+ * ...075, 1 at ...080 to ...095, 2 at ...100, 4 at the end; at the end 3 closed
+ * by FIN and 1 by the end of the capture (as the exporter test has it).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasTool, MUST_HAVE_TOOLS } from './tools.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'dist/cli.js');
+const CAPTURE = join(ROOT, 'pcaps/corpus/suricata-verify/vxlan-decoder-03/vxlan.pcap');
+const VNI = 'tunnel="vxlan", vni="5569041"';
+const T0 = 1561644075_000;
+const STEPS_MS = [T0, T0 + 5000, T0 + 10000, T0 + 15000, T0 + 20000, T0 + 25000, T0 + 25878];
+const FRAMES = [2, 26, 29, 29, 29, 54, 100];
+const WIRE_BYTES = [280, 6685, 7033, 7033, 7033, 13554, 26048];
+const OPENED = [0, 1, 1, 1, 1, 2, 4];
+
+const tmp = mkdtempSync(join(tmpdir(), 'vxmon-backfill-'));
+const OUT = join(tmp, 'vxlan.om');
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+// Four VNIs that appear one after another over 5.5 s (pcaps/crafted/aws-multi-vni.pcap, its tshark
+// oracle): frames per VNI 4012345: 60, 4012346: 25, 8123456: 31, 16777215: 16.
+const MULTI = join(ROOT, 'pcaps/crafted/aws-multi-vni.pcap');
+const MULTI_OUT = join(tmp, 'multi.om');
+const MULTI_FRAMES: Record<string, number> = { '4012345': 60, '4012346': 25, '8123456': 31, '16777215': 16 };
+
+function backfill(capture: string, out: string, step: string): string {
+  const r = spawnSync(process.execPath, [CLI, 'replay', capture, '--openmetrics', out, '--step', step], { encoding: 'utf8', timeout: 60_000 });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return readFileSync(out, 'utf8');
+}
+
+let text = '';
+let multiText = '';
+beforeAll(() => {
+  text = backfill(CAPTURE, OUT, '5s');
+  multiText = backfill(MULTI, MULTI_OUT, '1s');
+});
+
+describe('--openmetrics file', () => {
+  it('ends with # EOF, has no blank line, and stamps samples in epoch seconds', () => {
+    expect(text.endsWith('\n# EOF\n')).toBe(true);
+    expect(text.split('\n').slice(0, -1)).not.toContain('');
+    const samples = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    expect(samples.length).toBeGreaterThan(0);
+    for (const l of samples) expect(l).toMatch(/ \d+(\.\d+)?(e-\d+)? 156164(40[7-9]\d|410\d)(\.\d{1,3})?$/);
+  });
+
+  it.each([['one VNI', () => text], ['VNIs appearing over time', () => multiText]])('keeps each family together and each labelset in time order (%s)', (_name, file) => {
+    const text = file();
+    const seenFamilies = new Set<string>();
+    let family = '';
+    let lastTimeOf = new Map<string, number>();
+    for (const l of text.split('\n')) {
+      const type = /^# TYPE (\S+) (counter|gauge|histogram)$/.exec(l);
+      if (type) {
+        expect(seenFamilies.has(type[1]), type[1]).toBe(false);
+        seenFamilies.add(type[1]);
+        family = type[1];
+        lastTimeOf = new Map();
+        continue;
+      }
+      if (l.startsWith('#') || l === '') continue;
+      const m = /^(\S+?)(\{.*\})? (\S+) (\S+)$/.exec(l)!;
+      expect(m[1].startsWith(family), l).toBe(true);
+      const series = m[1] + (m[2] ?? '');
+      const t = Number(m[4]);
+      expect(t, series).toBeGreaterThan(lastTimeOf.get(series) ?? -Infinity);
+      lastTimeOf.set(series, t);
+    }
+    expect(seenFamilies).toContain('vxmon_vni_frames');
+    expect(seenFamilies).toContain('vxmon_tcp_handshake_rtt_server_seconds');
+  });
+
+  it('starts a counter family with its TYPE and HELP, samples named _total', () => {
+    expect(text).toMatch(/^# TYPE vxmon_vni_frames counter\n# HELP vxmon_vni_frames .+\nvxmon_vni_frames_total\{tunnel="vxlan",vni="5569041"\} 2 1561644075$/m);
+  });
+});
+
+describe('backfill round trip through promtool', () => {
+  if (!hasTool('promtool') && !MUST_HAVE_TOOLS) {
+    it.skip('promtool not installed: apt-get install prometheus', () => {});
+    return;
+  }
+  it('create-blocks-from openmetrics accepts the file; tsdb dump has the per-VNI values at the capture times', () => {
+    const data = join(tmp, 'data');
+    const create = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', OUT, data], { encoding: 'utf8', timeout: 60_000 });
+    expect(create.stderr).toBe('');
+    expect(create.status).toBe(0);
+    // promtool 2.42's dump opens the directory as a database, which needs a WAL directory (empty is fine).
+    mkdirSync(join(data, 'wal'), { recursive: true });
+    const dump = spawnSync('promtool', ['tsdb', 'dump', data], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
+    expect(dump.status).toBe(0);
+    const series = (name: string, labels = VNI) => {
+      const prefix = `{__name__="${name}", ${labels}} `;
+      return dump.stdout
+        .split('\n')
+        .filter((l) => l.startsWith(prefix))
+        .map((l) => l.slice(prefix.length).split(' ').map(Number))
+        .sort((a, b) => a[1] - b[1]);
+    };
+    const at = (values: number[]) => STEPS_MS.map((t, i) => [values[i], t]);
+    expect(series('vxmon_vni_frames_total')).toEqual(at(FRAMES));
+    expect(series('vxmon_vni_wire_bytes_total')).toEqual(at(WIRE_BYTES));
+    expect(series('vxmon_tcp_sessions_opened_total')).toEqual(at(OPENED));
+    expect(dump.stdout).toContain(`{__name__="vxmon_frames_total"} 100 ${T0 + 25878}`);
+    expect(series('vxmon_tcp_sessions_closed_total', `reason="fin", ${VNI}`).at(-1)).toEqual([3, T0 + 25878]);
+    expect(series('vxmon_tcp_sessions_closed_total', `reason="end_of_capture", ${VNI}`).at(-1)).toEqual([1, T0 + 25878]);
+  });
+
+  it('with VNIs appearing over time, every VNI ends at its oracle frame count', () => {
+    const data = join(tmp, 'multi-data');
+    const create = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', MULTI_OUT, data], { encoding: 'utf8', timeout: 60_000 });
+    expect(create.status, create.stderr).toBe(0);
+    mkdirSync(join(data, 'wal'), { recursive: true });
+    const dump = spawnSync('promtool', ['tsdb', 'dump', data], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
+    const last: Record<string, [number, number]> = {};
+    for (const l of dump.stdout.split('\n')) {
+      const m = /^\{__name__="vxmon_vni_frames_total", tunnel="vxlan", vni="(\d+)"\} (\S+) (\d+)$/.exec(l);
+      if (m && (last[m[1]] === undefined || Number(m[3]) > last[m[1]][1])) last[m[1]] = [Number(m[2]), Number(m[3])];
+    }
+    expect(Object.fromEntries(Object.entries(last).map(([vni, [v]]) => [vni, v]))).toEqual(MULTI_FRAMES);
+    // The last sample sits at the last frame (capinfos: 2024-06-01 12:00:05.500410 UTC), rounded up to the ms.
+    for (const [, t] of Object.values(last)) expect(t).toBe(Date.UTC(2024, 5, 1, 12, 0, 5, 501));
+  });
+});
+
+describe('--openmetrics usage', () => {
+  it('--step without --openmetrics, a bad step, an unwritable OUT: one line, exit 2', () => {
+    for (const [args, message] of [
+      [['--step', '5s'], '--step needs --openmetrics'],
+      [['--openmetrics', join(tmp, 'x.om'), '--step', 'soon'], '--step: "soon" is not a duration'],
+      [['--openmetrics', join(tmp, 'no-such-dir', 'x.om')], 'cannot write: no such directory'],
+    ] as const) {
+      const r = spawnSync(process.execPath, [CLI, 'replay', CAPTURE, ...args], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(message);
+    }
+  });
+});
