@@ -17,6 +17,7 @@ import { DEFAULT_LISTEN_ADDRESS, parseListenAddress, type ListenAddress } from '
 import { DEFAULT_MAX_SESSIONS } from './session/session-tracker.js';
 import { DEFAULT_MAX_VNIS } from './aggregate/vni-key.js';
 import { DEFAULT_TIMEOUTS } from './session/tcp-state.js';
+import { parseCidr, parseVniRange } from './decode/tunnel-allow.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
@@ -53,6 +54,10 @@ export interface RunConfig {
   maxSessions: number;
   /** Idle timeouts in seconds, per session class (README "Sessions"). */
   timeouts: Readonly<{ tcpOpening: number; tcpEstablished: number; tcpClosed: number; udp: number; icmp: number }>;
+  /** Outer source CIDRs tunnel frames are accepted from (empty: any); normalized texts, compiled by tunnel-allow.ts. */
+  allowSource: readonly string[];
+  /** VNIs and VNI ranges accepted (empty: any). */
+  allowVni: readonly string[];
   /** The YAML file read, if any (for reloads). */
   configFile: string | undefined;
 }
@@ -236,6 +241,30 @@ const SETTINGS: readonly Setting[] = [
       else cfg.maxSessions = n;
     },
   },
+  {
+    path: 'allow_source', flag: '--allow-source', env: 'VXMON_ALLOW_SOURCE',
+    apply(cfg, raw, origin, problems) {
+      const out: string[] = [];
+      for (const item of asList(raw)) {
+        const c = parseCidr(String(item).trim());
+        if (typeof c === 'string') problems.add(origin, c);
+        else out.push(String(item).trim());
+      }
+      cfg.allowSource = out;
+    },
+  },
+  {
+    path: 'allow_vni', flag: '--allow-vni', env: 'VXMON_ALLOW_VNI',
+    apply(cfg, raw, origin, problems) {
+      const out: string[] = [];
+      for (const item of asList(raw)) {
+        const r = parseVniRange(String(item));
+        if (typeof r === 'string') problems.add(origin, r);
+        else out.push(String(item).trim());
+      }
+      cfg.allowVni = out;
+    },
+  },
   ...(['tcp_opening', 'tcp_established', 'tcp_closed', 'udp', 'icmp'] as const).map(
     (name): Setting => ({
       path: `timeouts.${name}`,
@@ -299,6 +328,8 @@ export function defaultConfig(): RunConfig {
     maxVnis: DEFAULT_MAX_VNIS,
     maxSessions: DEFAULT_MAX_SESSIONS,
     timeouts: { ...DEFAULT_TIMEOUTS },
+    allowSource: [],
+    allowVni: [],
     configFile: undefined,
   };
 }

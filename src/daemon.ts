@@ -13,6 +13,7 @@ import { UdpSocketSource } from './capture/udp-socket-source.js';
 import { captureFilter, loadConfig, type ConfigInputs, type RunConfig } from './config.js';
 import { makeDecoderConfig } from './decode/decoder-config.js';
 import { OUTCOME_NAMES } from './decode/outcome.js';
+import { compileTunnelAllow } from './decode/tunnel-allow.js';
 import { formatListenAddress } from './export/listen-address.js';
 import { startWebServer, type Readiness, type WebServer } from './export/http-server.js';
 import { createMetrics } from './export/metrics.js';
@@ -62,6 +63,7 @@ export class Daemon {
       onFlow: flows ? (r) => flows.write(r) : undefined,
     });
     this.pipeline = new Pipeline(makeDecoderConfig({ vxlanPorts: config.vxlanPorts, reservedPolicy: config.reservedBits }), this.tracker);
+    this.pipeline.allow = compileTunnelAllow(config.allowSource, config.allowVni);
   }
 
   /** Opens every source and the web server; throws a typed error (and closes what was opened) if one fails. */
@@ -236,7 +238,7 @@ export class Daemon {
   /**
    * SIGHUP: re-reads the config file (flags and environment still win) and
    * applies what can change without reopening capture: VNI names, log level,
-   * the summary interval, readiness limits. A failed reload keeps the old
+   * the summary interval, readiness limits, the tunnel allow lists. A failed reload keeps the old
    * configuration and says why (returned, for POST /-/reload).
    */
   reload(): string | undefined {
@@ -270,6 +272,10 @@ export class Daemon {
       timeouts: this.config.timeouts,
     });
     this.log.level = this.config.logLevel;
+    // The allow lists are one object swapped between two frames: frames after this
+    // point are checked against the new lists (sessions and VNI series already
+    // created stay until they expire).
+    this.pipeline.allow = compileTunnelAllow(this.config.allowSource, this.config.allowVni);
     this.scheduleSummary();
     this.lastReloadOk = 1;
     this.lastReloadAt = Date.now() / 1000;

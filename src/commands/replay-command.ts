@@ -14,6 +14,7 @@ import { FlowWriter, TopTalkers } from '../report/flow-output.js';
 import { DEFAULT_MAX_SESSIONS, SessionTracker } from '../session/session-tracker.js';
 import { DEFAULT_MAX_VNIS, VniFolder } from '../aggregate/vni-key.js';
 import { DEFAULT_TIMEOUTS, type SessionTimeouts } from '../session/tcp-state.js';
+import { compileTunnelAllow, parseCidr, parseVniRange } from '../decode/tunnel-allow.js';
 
 export const REPLAY_HELP = `usage: vxmon replay FILE... [options]
 
@@ -41,6 +42,9 @@ options:
   --timeout.tcp-closed DUR
   --timeout.udp DUR
   --timeout.icmp DUR
+  --allow-source CIDR[,CIDR...] count tunnel frames only from these outer source
+                               addresses (IPv4/IPv6); others: tunnel_source_not_allowed
+  --allow-vni VNI[,A-B...]     count only these VNIs; others: tunnel_vni_not_allowed
   --serve                      serve /metrics (Prometheus), / and /-/healthy, /-/ready
                                during the replay and, after it, until SIGINT/SIGTERM
   --web.listen-address ADDR    where --serve listens (default ${DEFAULT_LISTEN_ADDRESS};
@@ -73,6 +77,8 @@ export async function replayCommand(args: string[]): Promise<number> {
         'timeout.udp': { type: 'string' },
         'timeout.icmp': { type: 'string' },
         'web.listen-address': { type: 'string' },
+        'allow-source': { type: 'string' },
+        'allow-vni': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -128,6 +134,10 @@ export async function replayCommand(args: string[]): Promise<number> {
         : undefined,
   });
   const pipeline = new Pipeline(decoder, tracker);
+  pipeline.allow = compileTunnelAllow(
+    allowList('--allow-source', values['allow-source'], parseCidr),
+    allowList('--allow-vni', values['allow-vni'], parseVniRange),
+  );
   // With flow records on stdout, the report moves to stderr.
   const reportOut = values.flows === '-' ? process.stderr : process.stdout;
   let replaying = true;
@@ -177,6 +187,18 @@ export async function replayCommand(args: string[]): Promise<number> {
   }
   if (result.error) throw result.error;
   return ExitCode.OK;
+}
+
+/** A comma list of CIDRs or VNI ranges, each checked by `parse` (which returns the problem as a string). */
+function allowList(flag: string, text: string | undefined, parse: (item: string) => unknown): string[] {
+  if (text === undefined) return [];
+  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const item of items) {
+    const r = parse(item);
+    if (typeof r === 'string') throw new UsageError(`replay: ${flag}: ${r}`);
+  }
+  if (items.length === 0) throw new UsageError(`replay: ${flag} needs at least one value`);
+  return items;
 }
 
 /** A whole number flag in [min, max], or a usage error naming the flag. */

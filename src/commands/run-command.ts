@@ -18,6 +18,9 @@ options:
   --config FILE                YAML configuration (env VXMON_CONFIG)
   --vxlan-port PORT[,PORT...]  UDP destination ports carrying VXLAN (default 4789)
   --reserved-bits POLICY       permissive (default) or strict
+  --allow-source CIDR[,...]    accept tunnel frames only from these outer source
+                               addresses (IPv4/IPv6 CIDRs; default any)
+  --allow-vni VNI[,A-B...]     accept only these VNIs (default any)
   --bpf FILTER                 libpcap filter (default: udp dst port <each VXLAN port>)
   --capture.buffer-size SIZE   libpcap ring size (default 256MiB)
   --web.listen-address ADDR    metrics and health endpoints (default :14789)
@@ -27,7 +30,7 @@ options:
   -h, --help                   this help
 
 signals: SIGHUP reloads the config file (VNI names, log level, summary
-interval, readiness); SIGTERM/SIGINT stop within 5 s with exit 0.
+interval, readiness, allow lists); SIGTERM/SIGINT stop within 5 s with exit 0.
 exit codes: 0 stopped cleanly, 2 bad flag or configuration (one line per
 problem), 4 a source or the web address could not be opened.`;
 
