@@ -89,6 +89,9 @@ export class Daemon {
       }
       this.server = await startWebServer({
         listen: cfg.webListenAddress,
+        webConfig: cfg.webConfig,
+        timeouts: cfg.webTimeouts,
+        log: this.log.child({ component: 'web' }),
         registries: createMetrics({
           pipeline: () => this.pipeline,
           version: vxmonVersion(),
@@ -108,7 +111,11 @@ export class Daemon {
       throw e;
     }
     this.log.child({ component: 'web' }).info(
-      { address: formatListenAddress({ host: this.server.host, port: this.server.port }) },
+      {
+        address: formatListenAddress({ host: this.server.host, port: this.server.port }),
+        tls: this.server.tls,
+        basicAuth: (cfg.webConfig?.users.size ?? 0) > 0,
+      },
       'serving /metrics',
     );
     this.scheduleSummary();
@@ -251,8 +258,16 @@ export class Daemon {
       log.error({ problems: (e as Error).message.split('\n') }, 'reload failed; keeping the previous configuration');
       return (e as Error).message;
     }
+    // The web config file is re-read with the rest: new certificates and users apply to the next
+    // connection and request. Turning TLS on or off cannot be done on the open listener.
+    const webProblem = this.server?.updateWebConfig(next.webConfig);
+    if (webProblem !== undefined) {
+      this.lastReloadOk = 0;
+      log.error({ problems: [webProblem] }, 'reload failed; keeping the previous configuration');
+      return webProblem;
+    }
     const needsRestart = (['interfaces', 'listenUdp', 'vxlanPorts', 'reservedBits', 'bpf', 'captureBufferSize', 'webListenAddress',
-      'flowsPath', 'flowsFormat', 'maxSessions', 'maxVnis', 'timeouts'] as const).filter(
+      'flowsPath', 'flowsFormat', 'maxSessions', 'maxVnis', 'timeouts', 'webTimeouts'] as const).filter(
       (k) => JSON.stringify(next[k]) !== JSON.stringify(this.config[k]),
     );
     if (needsRestart.length > 0) log.warn({ settings: needsRestart }, 'these settings change only on restart; kept as they were');
@@ -265,6 +280,7 @@ export class Daemon {
       bpf: this.config.bpf,
       captureBufferSize: this.config.captureBufferSize,
       webListenAddress: this.config.webListenAddress,
+      webTimeouts: this.config.webTimeouts,
       flowsPath: this.config.flowsPath,
       flowsFormat: this.config.flowsFormat,
       maxSessions: this.config.maxSessions,
