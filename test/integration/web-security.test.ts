@@ -199,6 +199,41 @@ if (!haveTools && !MUST_HAVE_TOOLS) {
     });
   });
 
+  describe('mutual TLS: client_auth_type RequireAndVerifyClientCert', () => {
+    let d: Daemon;
+    let base = '';
+    beforeAll(async () => {
+      // A CA, a client certificate it signs, and a client certificate it does not.
+      const sh = (args: string[]) => {
+        const r = spawnSync('openssl', args, { encoding: 'utf8', cwd: tmp });
+        expect(r.status, r.stderr).toBe(0);
+      };
+      const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+      sh(['req', '-x509', ...ec, '-days', '1', '-subj', '/CN=vxmon-test-ca', '-keyout', 'ca.key', '-out', 'ca.crt']);
+      sh(['req', ...ec, '-subj', '/CN=prometheus', '-keyout', 'client.key', '-out', 'client.csr']);
+      sh(['x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-out', 'client.crt']);
+      sh(['req', '-x509', ...ec, '-days', '1', '-subj', '/CN=stranger', '-keyout', 'stranger.key', '-out', 'stranger.crt']);
+      const web = writeFile('web-mtls.yml', 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n  min_version: TLS13\n');
+      d = await startDaemon(['--listen-udp', '127.0.0.1:24795', '--web.config.file', web]);
+      base = `https://127.0.0.1:${d.port}`;
+    });
+    afterAll(() => d?.stop());
+
+    it('a client certificate signed by client_ca_file gets in; none or another one does not', () => {
+      const ok = curl(['--cacert', cert, '--cert', join(tmp, 'client.crt'), '--key', join(tmp, 'client.key'), `${base}/metrics`]);
+      expect(ok.status).toBe(200);
+      expect(ok.body).toMatch(/^vxmon_frames_total 0$/m);
+      expect(curl(['--cacert', cert, `${base}/metrics`]).status).not.toBe(200);
+      expect(curl(['--cacert', cert, '--cert', join(tmp, 'stranger.crt'), '--key', join(tmp, 'stranger.key'), `${base}/metrics`]).status).not.toBe(200);
+    });
+
+    it('min_version TLS13: a TLS 1.2 client is refused', () => {
+      const r = curl(['--cacert', cert, '--cert', join(tmp, 'client.crt'), '--key', join(tmp, 'client.key'), '--tls-max', '1.2', `${base}/metrics`]);
+      expect(r.status).not.toBe(200);
+      expect(r.exit).not.toBe(0);
+    });
+  });
+
   describe('size limits and timeouts (plain HTTP, short timeouts set for the test)', () => {
     let d: Daemon;
     beforeAll(async () => {
