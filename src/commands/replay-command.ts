@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { makeDecoderConfig, type ReservedPolicy } from '../decode/decoder-config.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { ConfigError, ExitCode, UsageError } from '../errors.js';
+import { loadWebConfig } from '../export/web-config.js';
+import { createRootLogger } from '../log.js';
 import { replay, vniKeyOf } from '../replay.js';
 import { Pipeline } from '../pipeline.js';
 import { DEFAULT_LISTEN_ADDRESS, formatListenAddress, parseListenAddress } from '../export/listen-address.js';
@@ -49,6 +51,8 @@ options:
                                during the replay and, after it, until SIGINT/SIGTERM
   --web.listen-address ADDR    where --serve listens (default ${DEFAULT_LISTEN_ADDRESS};
                                127.0.0.1:14789, [::1]:14789; port 0 picks one)
+  --web.config.file FILE       TLS and basic auth for --serve (exporter-toolkit's
+                               web-config.yml format; README "Securing the web endpoint")
   -h, --help                   this help
 
 exit codes: 0 success, 2 bad command line, 3 a capture file is unreadable or
@@ -77,6 +81,7 @@ export async function replayCommand(args: string[]): Promise<number> {
         'timeout.udp': { type: 'string' },
         'timeout.icmp': { type: 'string' },
         'web.listen-address': { type: 'string' },
+        'web.config.file': { type: 'string' },
         'allow-source': { type: 'string' },
         'allow-vni': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -101,6 +106,9 @@ export async function replayCommand(args: string[]): Promise<number> {
     throw new UsageError('replay: --web.listen-address needs --serve');
   }
   const listen = parseListenAddress('--web.listen-address', values['web.listen-address'] ?? DEFAULT_LISTEN_ADDRESS);
+  if (values['web.config.file'] !== undefined && !values.serve) throw new UsageError('replay: --web.config.file needs --serve');
+  const webConfig = values['web.config.file'] === undefined ? undefined : loadWebConfig(values['web.config.file']);
+  if (Array.isArray(webConfig)) throw new ConfigError(webConfig.join('\n'));
 
   const flowsFormat = (values['flows-format'] ?? 'jsonl') as FlowFormat;
   if (!FLOW_FORMATS.includes(flowsFormat)) {
@@ -144,6 +152,9 @@ export async function replayCommand(args: string[]): Promise<number> {
   const server = values.serve
     ? await servePipeline({
         listen,
+        webConfig,
+        // Refused logins go to stderr as JSON lines (stdout carries the report).
+        log: webConfig ? createRootLogger('warn', process.stderr).child({ component: 'web' }) : undefined,
         pipeline,
         sources: positionals,
         readiness: () =>
@@ -152,7 +163,7 @@ export async function replayCommand(args: string[]): Promise<number> {
     : undefined;
   if (server) {
     const where = formatListenAddress({ host: server.host, port: server.port });
-    process.stderr.write(`vxmon: serving http://${where}/metrics\n`);
+    process.stderr.write(`vxmon: serving ${server.tls ? 'https' : 'http'}://${where}/metrics\n`);
   }
 
   const progress = new ProgressLine(process.stderr);

@@ -234,6 +234,34 @@ if (!haveTools && !MUST_HAVE_TOOLS) {
     });
   });
 
+  describe('vxmon replay --serve takes the same web config file', () => {
+    it('basic auth on the replay server; a bad file is exit 2 before anything is read', async () => {
+      const web = writeFile('web-replay.yml', `tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\nbasic_auth_users:\n  prometheus: ${HASH}\n`);
+      const capture = join(ROOT, 'pcaps/corpus/suricata-verify/vxlan-decoder-03/vxlan.pcap');
+      const child = spawn(process.execPath, [CLI, 'replay', '--serve', '--web.listen-address', '127.0.0.1:0', '--web.config.file', web, capture], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let err = '';
+      child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+      await eventually(() => /replay finished/.test(err));
+      const port = Number(/https:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(err)![1]);
+      try {
+        expect(curl(['--cacert', cert, `https://127.0.0.1:${port}/metrics`]).status).toBe(401);
+        const ok = curl(['--cacert', cert, '-u', `prometheus:${PASSWORD}`, `https://127.0.0.1:${port}/metrics`]);
+        expect(ok.status).toBe(200);
+        expect(ok.body).toMatch(/^vxmon_frames_total 100$/m); // the sample's 100 frames (its tshark oracle)
+      } finally {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      const bad = writeFile('web-replay-bad.yml', 'basic_auth_users:\n  prometheus: plain-text\n');
+      const r = spawnSync(process.execPath, [CLI, 'replay', '--serve', '--web.listen-address', '127.0.0.1:0', '--web.config.file', bad, capture], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^vxmon: ${bad}: basic_auth_users\\.prometheus: is not a bcrypt hash[^\\n]*\\n$`));
+    }, 30_000);
+  });
+
   describe('size limits and timeouts (plain HTTP, short timeouts set for the test)', () => {
     let d: Daemon;
     beforeAll(async () => {
