@@ -7,6 +7,7 @@
 //   (c) plain loop     bench/plain-loop.mjs: readSync chunks + VNI at a fixed offset
 //
 // Options: --frames N (1e6) --seed S (1) --runs K (3) --file PATH --json
+//          --allow-source CIDR,... --allow-vni LIST (figure (b) with the tunnel allow lists on)
 // The capture comes from bench/gen-aws-capture.mjs, cached in bench/.cache/.
 
 import fs from 'node:fs';
@@ -23,7 +24,7 @@ const TARGET_FPS = 5e6; // the issue's goal for (b) on one core; information onl
 // ------------------------------------------------------------------ options
 
 function parseArgs(argv) {
-  const o = { frames: 1_000_000, seed: 1, runs: 3, file: null, json: false };
+  const o = { frames: 1_000_000, seed: 1, runs: 3, file: null, json: false, allowSource: null, allowVni: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -36,8 +37,10 @@ function parseArgs(argv) {
     else if (a === '--runs') o.runs = Number(val());
     else if (a === '--file') o.file = val();
     else if (a === '--json') o.json = true;
+    else if (a === '--allow-source') o.allowSource = val();
+    else if (a === '--allow-vni') o.allowVni = val();
     else if (a === '-h' || a === '--help') {
-      console.log('usage: npm run bench -- [--frames N] [--seed S] [--runs K] [--file PATH] [--json]');
+      console.log('usage: npm run bench -- [--frames N] [--seed S] [--runs K] [--file PATH] [--json] [--allow-source CIDR,...] [--allow-vni LIST]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -112,10 +115,15 @@ async function main() {
 
   // The project under test, compiled by `npm run build`.
   let readCaptureFile, Pipeline, makeDecoderConfig;
+  let allowList;
   try {
     ({ readCaptureFile } = await import('../dist/capture/pcap-file-source.js'));
     ({ Pipeline } = await import('../dist/pipeline.js'));
     ({ makeDecoderConfig } = await import('../dist/decode/decoder-config.js'));
+    if (opts.allowSource !== null || opts.allowVni !== null) {
+      const { compileTunnelAllow } = await import('../dist/decode/tunnel-allow.js');
+      allowList = compileTunnelAllow(opts.allowSource?.split(',') ?? [], opts.allowVni?.split(',') ?? []);
+    }
   } catch (e) {
     throw new Error(`cannot load the compiled project from dist/ (run \`npm run build\` first): ${e.message}`);
   }
@@ -167,6 +175,7 @@ async function main() {
     p = null;
     gc();
     p = new Pipeline(makeDecoderConfig());
+    p.allow = allowList;
     const t0 = performance.now();
     await readCaptureFile(file, p);
     pipeSecs.push((performance.now() - t0) / 1000);
