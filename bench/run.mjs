@@ -10,6 +10,7 @@
 //
 // Options: --frames N (1e6) --seed S (1) --runs K (3) --file PATH --json
 //          --scrape-vnis N (256) --scrape-sessions N (1e6) --scrapes N (30) --no-scrape
+//          --allow-source CIDR,... --allow-vni LIST (figure (b) with the tunnel allow lists on)
 // The capture comes from bench/gen-aws-capture.mjs, cached in bench/.cache/.
 
 import fs from 'node:fs';
@@ -27,7 +28,11 @@ const TARGET_FPS = 5e6; // the issue's goal for (b) on one core; information onl
 // ------------------------------------------------------------------ options
 
 function parseArgs(argv) {
-  const o = { frames: 1_000_000, seed: 1, runs: 3, file: null, json: false, scrapeVnis: 256, scrapeSessions: 1_000_000, scrapes: 30, scrape: true };
+  const o = {
+    frames: 1_000_000, seed: 1, runs: 3, file: null, json: false,
+    scrapeVnis: 256, scrapeSessions: 1_000_000, scrapes: 30, scrape: true,
+    allowSource: null, allowVni: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -44,8 +49,10 @@ function parseArgs(argv) {
     else if (a === '--scrape-sessions') o.scrapeSessions = Number(val());
     else if (a === '--scrapes') o.scrapes = Number(val());
     else if (a === '--no-scrape') o.scrape = false;
+    else if (a === '--allow-source') o.allowSource = val();
+    else if (a === '--allow-vni') o.allowVni = val();
     else if (a === '-h' || a === '--help') {
-      console.log('usage: npm run bench -- [--frames N] [--seed S] [--runs K] [--file PATH] [--json] [--scrape-vnis N] [--scrape-sessions N] [--scrapes N] [--no-scrape]');
+      console.log('usage: npm run bench -- [--frames N] [--seed S] [--runs K] [--file PATH] [--json] [--scrape-vnis N] [--scrape-sessions N] [--scrapes N] [--no-scrape] [--allow-source CIDR,...] [--allow-vni LIST]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -120,10 +127,15 @@ async function main() {
 
   // The project under test, compiled by `npm run build`.
   let readCaptureFile, Pipeline, makeDecoderConfig;
+  let allowList;
   try {
     ({ readCaptureFile } = await import('../dist/capture/pcap-file-source.js'));
     ({ Pipeline } = await import('../dist/pipeline.js'));
     ({ makeDecoderConfig } = await import('../dist/decode/decoder-config.js'));
+    if (opts.allowSource !== null || opts.allowVni !== null) {
+      const { compileTunnelAllow } = await import('../dist/decode/tunnel-allow.js');
+      allowList = compileTunnelAllow(opts.allowSource?.split(',') ?? [], opts.allowVni?.split(',') ?? []);
+    }
   } catch (e) {
     throw new Error(`cannot load the compiled project from dist/ (run \`npm run build\` first): ${e.message}`);
   }
@@ -175,6 +187,7 @@ async function main() {
     p = null;
     gc();
     p = new Pipeline(makeDecoderConfig());
+    p.allow = allowList;
     const t0 = performance.now();
     await readCaptureFile(file, p);
     pipeSecs.push((performance.now() - t0) / 1000);

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { BasicAuth } from '../../../src/export/basic-auth.js';
+
+/**
+ * Credentials against bcrypt hashes. The hash is a published bcrypt test
+ * vector (openwall crypt_blowfish wrapper.c): "U*U" hashes to
+ * $2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW.
+ */
+const HASH = '$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW';
+const basic = (userPass: string) => `Basic ${Buffer.from(userPass, 'utf8').toString('base64')}`;
+
+describe('BasicAuth', () => {
+  const auth = () => new BasicAuth(new Map([['prometheus', HASH], ['grafana', HASH.replace('$2a$', '$2y$')]]));
+
+  it('accepts the right password for either user, and remembers only successes', async () => {
+    const a = auth();
+    expect(await a.check(basic('prometheus:U*U'))).toEqual({ ok: true, user: 'prometheus' });
+    expect(a.cachedVerifications).toBe(1);
+    expect(await a.check(basic('prometheus:U*U'))).toEqual({ ok: true, user: 'prometheus' });
+    expect(a.cachedVerifications).toBe(1); // the same credentials: the cached entry, not a new one
+    expect(await a.check(basic('grafana:U*U'))).toEqual({ ok: true, user: 'grafana' });
+    expect(a.cachedVerifications).toBe(2);
+    expect(await a.check(basic('prometheus:U*V'))).toEqual({ ok: false, reason: 'wrong password', user: 'prometheus' });
+    expect(a.cachedVerifications).toBe(2);
+  });
+
+  it('a cached success does not let another password or user through', async () => {
+    const a = auth();
+    await a.check(basic('prometheus:U*U'));
+    expect((await a.check(basic('prometheus:U*U '))).ok).toBe(false);
+    expect((await a.check(basic('grafana:U*V'))).ok).toBe(false);
+    expect(await a.check(basic('mallory:U*U'))).toEqual({ ok: false, reason: 'unknown user', user: 'mallory' });
+  });
+
+  it.each([
+    [undefined, 'no credentials'],
+    ['Bearer abc', 'malformed credentials'],
+    ['Basic !!!', 'malformed credentials'],
+    [basic('no-colon'), 'malformed credentials'],
+  ])('%j: %s', async (header, reason) => {
+    expect(await auth().check(header)).toMatchObject({ ok: false, reason });
+  });
+
+  it('a password containing ":" is split at the first colon (RFC 7617)', async () => {
+    const a = new BasicAuth(new Map([['u', HASH]]));
+    expect((await a.check(basic('u:U*U'))).ok).toBe(true);
+    expect((await a.check(basic('u:U:*U'))).ok).toBe(false);
+  });
+
+  it('no users: disabled', () => {
+    expect(new BasicAuth(new Map()).enabled).toBe(false);
+  });
+});
