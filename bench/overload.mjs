@@ -3,7 +3,8 @@
 // against `vxmon run`, then the accounting. Reported, never asserted (the
 // test test/integration/overload.test.ts asserts a short version).
 //
-//   npm run bench -- --overload [--seconds 10]      (or node bench/overload.mjs)
+//   npm run bench -- --overload [--seconds 10]
+//   node bench/overload.mjs [--seconds 10] [--max-sessions 100000] [--no-pcap]
 //
 // Phase 1: --listen-udp 127.0.0.1:24781 (UDP socket source). Phase 2, as
 // root with the cap binding built: --interface lo --bpf 'udp dst port 24782'
@@ -51,7 +52,7 @@ function send(port, seconds, first) {
 }
 
 async function startDaemon(args) {
-  const child = spawn(process.execPath, [CLI, 'run', '--web.listen-address', '127.0.0.1:0', '--log.summary-interval', '0', '--max-sessions', '100000', ...args], {
+  const child = spawn(process.execPath, [CLI, 'run', '--web.listen-address', '127.0.0.1:0', '--log.summary-interval', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -147,8 +148,8 @@ async function phase(daemon, { port, source, seconds, first, kernelDrops }) {
 }
 
 /** Runs the overload and returns its figures; `pcap` adds the libpcap phase (root + cap only). */
-export async function runOverload({ seconds = 10, udpPort = 24781, pcapPort = 24782, pcap = canCapture() } = {}) {
-  const args = ['--listen-udp', `127.0.0.1:${udpPort}`];
+export async function runOverload({ seconds = 10, udpPort = 24781, pcapPort = 24782, pcap = canCapture(), maxSessions = 100_000 } = {}) {
+  const args = ['--listen-udp', `127.0.0.1:${udpPort}`, '--max-sessions', String(maxSessions)];
   if (pcap) args.push('--interface', 'lo', '--bpf', `udp dst port ${pcapPort}`, '--vxlan-port', String(pcapPort));
   const daemon = await startDaemon(args);
   const phases = [];
@@ -163,7 +164,7 @@ export async function runOverload({ seconds = 10, udpPort = 24781, pcapPort = 24
     daemon.child.kill('SIGTERM');
     var exitCode = await exited;
   }
-  return { survived: alive, exit_code_after_sigterm: exitCode, daemon_peak_rss_mb: peakRssMb, phases };
+  return { survived: alive, exit_code_after_sigterm: exitCode, max_sessions: maxSessions, daemon_peak_rss_mb: peakRssMb, phases };
 }
 
 export function canCapture() {
@@ -177,7 +178,10 @@ export function canCapture() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const i = process.argv.indexOf('--seconds');
-  const seconds = i < 0 ? 10 : Number(process.argv[i + 1]);
-  console.log(JSON.stringify(await runOverload({ seconds }), null, 2));
+  const opt = (name, def) => {
+    const i = process.argv.indexOf(name);
+    return i < 0 ? def : Number(process.argv[i + 1]);
+  };
+  const pcap = process.argv.includes('--no-pcap') ? false : canCapture();
+  console.log(JSON.stringify(await runOverload({ seconds: opt('--seconds', 10), maxSessions: opt('--max-sessions', 100_000), pcap }), null, 2));
 }
