@@ -38,9 +38,10 @@ async function killDuringFlood(format: 'jsonl' | 'vpc-flow-log'): Promise<string
   expect(code).toBe(null); // killed, no exit of its own
   const text = readFileSync(path, 'utf8');
   console.log(`${format}: SIGKILL after ${delay} ms of flood: ${text.length} bytes, ${text.split('\n').length - 1} lines`);
-  expect(text.length).toBeGreaterThan(64 * 1024); // at least one full batch reached the file
   expect(text.endsWith('\n')).toBe(true);
-  return text.slice(0, -1).split('\n');
+  const lines = text.slice(0, -1).split('\n');
+  expect(lines.length).toBeGreaterThan(100); // batches reached the file (flushed at 64 KiB and every second)
+  return lines;
 }
 
 describe('flow records when vxmon run is killed', () => {

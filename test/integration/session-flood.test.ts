@@ -6,7 +6,7 @@
  *   close as end_of_capture (the SYNs are 1 µs apart: nothing times out).
  *   Memory is bounded by the table: the peak RSS of the 300 k replay is
  *   within 30 MB of a 30 k one (same table), while the file is 10x longer.
- * - Live: `vxmon run --listen-udp 127.0.0.1:24780 --max-sessions 10000`
+ * - Live: `vxmon run --listen-udp 127.0.0.1:24780 --max-sessions 1000`
  *   under a SYN flood still answers every /metrics scrape; the table stays
  *   at its bound and every frame beyond it evicted one. Scrape latencies are
  *   printed (reported, never asserted).
@@ -64,7 +64,8 @@ describe('session flood', () => {
   });
 
   it('a live daemon under a SYN flood keeps answering /metrics, table at its bound, evictions counted', async () => {
-    const d = await startDaemon(['--listen-udp', '127.0.0.1:24780', '--max-sessions', '10000']);
+    // a 1,000-session table: even a daemon starved of CPU by parallel tests counts far more frames than that
+    const d = await startDaemon(['--listen-udp', '127.0.0.1:24780', '--max-sessions', '1000']);
     try {
       const latencies: number[] = [];
       let flooding = true;
@@ -73,7 +74,7 @@ describe('session flood', () => {
           const t0 = performance.now();
           const text = await d.metrics(); // throws unless 200
           latencies.push(performance.now() - t0);
-          expect(sample(text, 'vxmon_session_table_sessions')).toBeLessThanOrEqual(10_000);
+          expect(sample(text, 'vxmon_session_table_sessions')).toBeLessThanOrEqual(1000);
           await new Promise((r) => setTimeout(r, 100));
         }
       })();
@@ -92,11 +93,11 @@ describe('session flood', () => {
       const frames = sample(text, 'vxmon_frames_total')!;
       const opened = sample(text, 'vxmon_tcp_sessions_opened_total{tunnel="vxlan",vni="4012345"}')!;
       const evictions = sample(text, 'vxmon_session_evictions_total{tunnel="vxlan",vni="4012345"}')!;
-      expect(frames).toBeGreaterThan(10_000);
+      expect(frames).toBeGreaterThan(1000);
       expect(sample(text, 'vxmon_frames_decoded_total')).toBe(frames);
       expect(opened).toBe(frames); // every frame a new tuple
-      expect(sample(text, 'vxmon_session_table_sessions')).toBe(10_000);
-      expect(evictions).toBe(opened - 10_000);
+      expect(sample(text, 'vxmon_session_table_sessions')).toBe(1000);
+      expect(evictions).toBe(opened - 1000);
       expect(latencies.length).toBeGreaterThan(5);
       const sorted = [...latencies].sort((a, b) => a - b);
       const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1);
