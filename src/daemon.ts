@@ -55,7 +55,7 @@ export class Daemon {
   ) {
     this.config = config;
     this.log = createRootLogger(config.logLevel);
-    this.flows = config.flowsPath === undefined ? undefined : new FlowWriter(config.flowsPath, config.flowsFormat);
+    this.flows = config.flowsPath === undefined ? undefined : new FlowWriter(config.flowsPath, config.flowsFormat, { append: true });
     const flows = this.flows;
     this.tracker = new SessionTracker({
       folder: new VniFolder(config.maxVnis),
@@ -72,6 +72,10 @@ export class Daemon {
     const cfg = this.config;
     const log = this.log.child({ component: 'capture' });
     const drops = new DropLog(this.log.child({ component: 'decoder' }), OUTCOME_NAMES);
+    if (this.flows !== undefined && this.flows.repairedBytes > 0) {
+      // A previous run was killed in the middle of a write: its unfinished last line was cut.
+      this.log.child({ component: 'flows' }).warn({ path: this.flows.path, bytes: this.flows.repairedBytes }, 'cut an unfinished last flow record');
+    }
     try {
       for (const device of cfg.interfaces) {
         const counter = new SourceCounter(`pcap:${device}`, this.pipeline, drops);
