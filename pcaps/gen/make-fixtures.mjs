@@ -1059,8 +1059,9 @@ function main(argv) {
       }
       const known = new Set(names);
       for (const n of fs.existsSync(crafted) ? fs.readdirSync(crafted) : []) {
-        // X.sessions.json files are hand-written expectations, not generator output.
-        if (!n.endsWith('.oracle.json') && !n.endsWith('.sessions.json') && !known.has(n)) problems.push(`${n}: committed but not produced by the generator`);
+        // X.sessions.json and X.flows.* files are hand-written expectations, not generator output.
+        const handWritten = n.endsWith('.sessions.json') || n.endsWith('.flows.jsonl') || n.endsWith('.flows.vpc-flow-log');
+        if (!n.endsWith('.oracle.json') && !handWritten && !known.has(n)) problems.push(`${n}: committed but not produced by the generator`);
       }
       if (problems.length) {
         console.error(`make-fixtures --check: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
