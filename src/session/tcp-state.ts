@@ -12,8 +12,9 @@
  *   higher port, taken as the ephemeral one (`port`); equal ports: the sender
  *   of the first packet seen (`first_packet`).
  * - Handshake RTT as seen at the mirror: server side = SYN → SYN-ACK (the
- *   latest SYN, if the client retransmitted it); client side = SYN-ACK → the
- *   first packet from the initiator that acknowledges it.
+ *   latest SYN, if the client retransmitted it); client side = SYN-ACK (the
+ *   latest, if the server retransmitted it) → the first packet from the
+ *   initiator that acknowledges it.
  * - nextSeq[dir]: one past the highest sequence number seen from `dir` (SYN
  *   and FIN count one each). A segment with data (or FIN) that starts beyond
  *   it opens a gap ("hole"; one tracked per direction). A segment lying
@@ -234,6 +235,8 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
       } else if (state === TcpState.SYN_RECEIVED && dir !== t.initiator[id]) {
         if (t.synRetrans[id] < 255) t.synRetrans[id]++;
         ev[evBase + TcpEventCol.SYN_RETRANS]++;
+        // The client answers the SYN-ACK that reached it, the latest one (as the server side counts from the latest SYN).
+        t.handshakeUs[id] = nowUs;
       }
     }
   } else {
