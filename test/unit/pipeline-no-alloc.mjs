@@ -1,14 +1,16 @@
 // Allocation probe for the whole per-frame path: Pipeline.onFrame = decode +
 // outcome counters + per-VNI counters (DESIGN.md §3: nothing allocated per frame).
 //
-//   npm run build && node --expose-gc test/unit/pipeline-no-alloc.mjs CAPTURE.pcap [--iterations N] [--control]
+//   npm run build && node --expose-gc test/unit/pipeline-no-alloc.mjs CAPTURE.pcap [--iterations N] [--control] [--sessions]
 //
 // The capture's records are walked once to find their offsets; then the frames
 // are replayed round-robin from that one Buffer, as a capture chunk holds them.
 // Prints JSON: gcDuringLoop (collections started during the measured run),
 // heapGrowthDuringLoop (bytes; no gc in between), frames per outcome code and
 // per-VNI frame totals. --control allocates one small object per frame, to show
-// the probe sees allocation.
+// the probe sees allocation. --sessions adds a SessionTracker to the pipeline
+// (lookup, counters, TCP analysis, and the timeouts, closes and re-inserts that
+// frame time moving ~1 s per 1,024 frames causes), and prints its figures.
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 
@@ -16,9 +18,12 @@ const args = process.argv.slice(2);
 const file = args[0];
 const iterations = Number(args[args.indexOf('--iterations') + 1]) || 1_000_000;
 const control = args.includes('--control');
+const withSessions = args.includes('--sessions');
 const dist = new URL('../../dist/', import.meta.url);
 const { Pipeline } = await import(new URL('pipeline.js', dist).href);
 const { makeDecoderConfig } = await import(new URL('decode/decoder-config.js', dist).href);
+const { SessionTracker } = await import(new URL('session/session-tracker.js', dist).href);
+const newPipeline = () => new Pipeline(makeDecoderConfig(), withSessions ? new SessionTracker() : undefined);
 
 // Classic little-endian pcap only: 24-byte global header, 16-byte record headers.
 const buf = readFileSync(file);
@@ -45,8 +50,8 @@ function run(p, n) {
   }
 }
 
-run(new Pipeline(makeDecoderConfig()), 300_000); // warm up the compiler
-const pipeline = new Pipeline(makeDecoderConfig());
+run(newPipeline(), 300_000); // warm up the compiler
+const pipeline = newPipeline();
 run(pipeline, count); // every VNI row exists before the measured run
 
 const gcStarts = [];
@@ -73,5 +78,8 @@ process.stdout.write(
     outcomes: pipeline.decoderStats.outcomes(),
     vniFrames: pipeline.vniStats.figures().map((v) => [v.vni, v.frames]),
     keptSomething: kept !== null,
+    sessions: pipeline.sessions
+      ? pipeline.sessions.stats.figures().map((v) => [v.vni, v.tcp.opened, v.udp.flows, v.icmp.flows])
+      : null,
   }) + '\n',
 );
