@@ -1,7 +1,7 @@
 // Allocation probe for the whole per-frame path: Pipeline.onFrame = decode +
 // outcome counters + per-VNI counters (DESIGN.md §3: nothing allocated per frame).
 //
-//   npm run build && node --expose-gc test/unit/pipeline-no-alloc.mjs CAPTURE.pcap [--iterations N] [--control]
+//   npm run build && node --expose-gc test/unit/pipeline-no-alloc.mjs CAPTURE.pcap [--iterations N] [--control] [--sessions]
 //        [--allow-source CIDR,...] [--allow-vni LIST] [--datagram PEER,...]
 //
 // The capture's records are walked once to find their offsets; then the frames
@@ -14,6 +14,9 @@
 // capture has untagged Ethernet + IPv4 outers) as a UDP socket's datagram
 // (LinkType VXLAN_PAYLOAD), after setting the pipeline's datagram peer from
 // the given address strings in turn, as the socket source does with rinfo.
+// --sessions adds a SessionTracker to the pipeline
+// (lookup, counters, TCP analysis, and the timeouts, closes and re-inserts that
+// frame time moving ~1 s per 1,024 frames causes), and prints its figures.
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 
@@ -21,6 +24,7 @@ const args = process.argv.slice(2);
 const file = args[0];
 const iterations = Number(args[args.indexOf('--iterations') + 1]) || 1_000_000;
 const control = args.includes('--control');
+const withSessions = args.includes('--sessions');
 const flag = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const allowSource = flag('--allow-source');
 const allowVni = flag('--allow-vni');
@@ -31,9 +35,10 @@ const dist = new URL('../../dist/', import.meta.url);
 const { Pipeline } = await import(new URL('pipeline.js', dist).href);
 const { makeDecoderConfig } = await import(new URL('decode/decoder-config.js', dist).href);
 const { compileTunnelAllow } = await import(new URL('decode/tunnel-allow.js', dist).href);
+const { SessionTracker } = await import(new URL('session/session-tracker.js', dist).href);
 
 function newPipeline() {
-  const p = new Pipeline(makeDecoderConfig());
+  const p = new Pipeline(makeDecoderConfig(), withSessions ? new SessionTracker() : undefined);
   p.allow = compileTunnelAllow(allowSource?.split(',') ?? [], allowVni?.split(',') ?? []);
   return p;
 }
@@ -94,5 +99,8 @@ process.stdout.write(
     outcomes: pipeline.decoderStats.outcomes(),
     vniFrames: pipeline.vniStats.figures().map((v) => [v.vni, v.frames]),
     keptSomething: kept !== null,
+    sessions: pipeline.sessions
+      ? pipeline.sessions.stats.figures().map((v) => [v.vni, v.tcp.opened, v.udp.flows, v.icmp.flows])
+      : null,
   }) + '\n',
 );

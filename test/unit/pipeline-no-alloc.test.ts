@@ -1,7 +1,7 @@
 /**
- * The whole per-frame path (decode + outcome and per-VNI counters) allocates
- * nothing: 1 M frames of the crafted multi-VNI AWS capture through one
- * Pipeline start no garbage collection. The probe runs in its own
+ * The whole per-frame path (decode + outcome and per-VNI counters, and with
+ * --sessions the session tracker) allocates nothing: 1 M frames of the crafted
+ * multi-VNI AWS capture through one Pipeline start no garbage collection. The probe runs in its own
  * `node --expose-gc` process against dist/ (`npm test` builds it first).
  */
 import { spawnSync } from 'node:child_process';
@@ -56,6 +56,18 @@ describe('Pipeline.onFrame allocates nothing per frame', () => {
     expect(r.outcomes.decoded).toBe(r.frames);
     expect(r.gcDuringLoop).toBe(0);
     expect(r.heapGrowthDuringLoop).toBeLessThan(256 * 1024);
+  });
+
+  it('with sessions: 1 M frames through the SessionTracker too start no garbage collection', () => {
+    // The same frames with a SessionTracker behind the decoder. The probe's clock moves ~1 s per 1,024 frames,
+    // so besides lookups and TCP analysis this also runs timeouts, closes and re-inserts (tens of thousands of
+    // sessions). One boxed number per frame (a timestamp or a uint32 address passed or stored as a heap number)
+    // would be 16 MB here, several collections; the bound leaves room only for the rare paths.
+    const r = probe(['--sessions']);
+    expect(r.frames).toBe(132 + ITERATIONS);
+    expect(r.sessions.map(([vni]: number[]) => vni)).toEqual([4012345, 4012346, 8123456, 16777215]);
+    expect(r.gcDuringLoop).toBe(0);
+    expect(r.heapGrowthDuringLoop).toBeLessThan(2 * 1024 * 1024);
   });
 
   it('the probe sees an allocation of one small object per frame (control)', () => {
