@@ -34,6 +34,15 @@ function digest(...parts: string[]): Buffer {
   return h.digest();
 }
 
+/**
+ * A well-formed bcrypt hash of the given cost that no password matches (60
+ * characters: `$2b$`, two cost digits, `$`, 22 of salt, 31 of hash). It must
+ * be well-formed: bcryptjs answers false at once for a hash of another length.
+ */
+export function dummyHash(cost: number): string {
+  return `$2b$${String(cost).padStart(2, '0')}$vxmonNoSuchUserDummySaltHashThatMatchesNoPasswordAtAl`;
+}
+
 export class BasicAuth {
   private readonly users: { nameDigest: Buffer; name: string; hash: string }[];
   private readonly cache = new Set<string>();
@@ -42,8 +51,9 @@ export class BasicAuth {
 
   constructor(users: ReadonlyMap<string, string>) {
     this.users = [...users].map(([name, hash]) => ({ nameDigest: digest(name), name, hash }));
-    this.dummyHash =
-      this.users.length > 0 ? bcrypt.hashSync('vxmon: no such user', bcrypt.genSaltSync(bcrypt.getRounds(this.users[0].hash))) : '';
+    // Any well-formed hash of that cost makes compare() do the full work; writing one (rather than
+    // hashSync at start and on every reload) keeps a cost-12 hash from blocking the event loop.
+    this.dummyHash = this.users.length > 0 ? dummyHash(bcrypt.getRounds(this.users[0].hash)) : '';
   }
 
   /** Verifications remembered now (for tests and curiosity). */
