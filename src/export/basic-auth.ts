@@ -22,11 +22,19 @@ import bcrypt from 'bcryptjs';
 
 /** Successful verifications remembered; beyond this the cache starts over (a few users scrape, not thousands). */
 const CACHE_LIMIT = 256;
+/**
+ * bcrypt checks running at once. They share the one thread with capture
+ * (bcryptjs yields between rounds, but each still burns CPU), so a flood of
+ * guessed passwords must not take more than this many bcrypts' worth of it:
+ * further uncached attempts are answered "busy" (503) at once. Cached
+ * successes (Prometheus after its first scrape) need no bcrypt and pass.
+ */
+export const MAX_CONCURRENT_BCRYPT = 2;
 
 export type AuthResult =
   | { ok: true; user: string }
   /** `user` is what the client sent (for the log; never the password). */
-  | { ok: false; reason: 'no credentials' | 'malformed credentials' | 'unknown user' | 'wrong password'; user?: string };
+  | { ok: false; reason: 'no credentials' | 'malformed credentials' | 'unknown user' | 'wrong password' | 'busy'; user?: string };
 
 function digest(...parts: string[]): Buffer {
   const h = createHash('sha256');
@@ -46,6 +54,7 @@ export function dummyHash(cost: number): string {
 export class BasicAuth {
   private readonly users: { nameDigest: Buffer; name: string; hash: string }[];
   private readonly cache = new Set<string>();
+  private inFlight = 0;
   /** Same cost as the first user's hash, so an unknown user costs what a known one does ('' without users). */
   private readonly dummyHash: string;
 
@@ -83,7 +92,14 @@ export class BasicAuth {
     const hash = match?.hash ?? this.dummyHash;
     const key = digest(user, password, hash).toString('hex');
     if (match !== undefined && this.cache.has(key)) return { ok: true, user };
-    const good = await bcrypt.compare(password, hash);
+    if (this.inFlight >= MAX_CONCURRENT_BCRYPT) return { ok: false, reason: 'busy', user };
+    this.inFlight++;
+    let good: boolean;
+    try {
+      good = await bcrypt.compare(password, hash);
+    } finally {
+      this.inFlight--;
+    }
     if (match === undefined) return { ok: false, reason: 'unknown user', user };
     if (!good) return { ok: false, reason: 'wrong password', user };
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();

@@ -161,6 +161,11 @@ export function startWebServer(opts: WebServerOptions): Promise<WebServer> {
     }
     if (auth.enabled) {
       const r = await auth.check(req.headers.authorization);
+      if (!r.ok && r.reason === 'busy') {
+        // Too many password checks at once (basic-auth.ts MAX_CONCURRENT_BCRYPT): not a verdict on these credentials.
+        res.writeHead(503, { 'retry-after': '1', 'content-type': 'text/plain; charset=utf-8' }).end('too many login attempts at once; retry\n');
+        return;
+      }
       if (!r.ok) {
         // Who and from where, never the password or the hash. A request without credentials is how
         // every browser starts (it retries after the 401), so only real attempts are warnings.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import bcrypt from 'bcryptjs';
-import { BasicAuth, dummyHash } from '../../../src/export/basic-auth.js';
+import { BasicAuth, dummyHash, MAX_CONCURRENT_BCRYPT } from '../../../src/export/basic-auth.js';
 
 /**
  * Credentials against bcrypt hashes. The hash is a published bcrypt test
@@ -57,6 +57,19 @@ describe('BasicAuth', () => {
       expect(bcrypt.getRounds(h)).toBe(cost);
     }
     expect(bcrypt.compareSync('U*U', dummyHash(5))).toBe(false);
+  });
+
+  it('at most MAX_CONCURRENT_BCRYPT uncached checks at once; the rest are "busy" at once, cached successes still pass', async () => {
+    const a = auth();
+    await a.check(basic('prometheus:U*U')); // cached from now on
+    const guesses = Array.from({ length: 10 }, (_, i) => a.check(basic(`prometheus:guess-${i}`)));
+    const scrape = a.check(basic('prometheus:U*U'));
+    const results = await Promise.all(guesses);
+    expect(results.filter((r) => !r.ok && r.reason === 'wrong password')).toHaveLength(MAX_CONCURRENT_BCRYPT);
+    expect(results.filter((r) => !r.ok && r.reason === 'busy')).toHaveLength(10 - MAX_CONCURRENT_BCRYPT);
+    expect(await scrape).toEqual({ ok: true, user: 'prometheus' });
+    // Once they are done, checks run again.
+    expect(await a.check(basic('prometheus:guess-again'))).toMatchObject({ ok: false, reason: 'wrong password' });
   });
 
   it('no users: disabled', () => {
