@@ -201,7 +201,15 @@ export function startWebServer(opts: WebServerOptions): Promise<WebServer> {
   const tls = webConfig?.tls;
   const server = tls
     ? createTlsServer(
-        { ...serverOptions, ...tlsOptions(tls), requestCert: tls.requireClientCert, rejectUnauthorized: tls.requireClientCert },
+        {
+          ...serverOptions,
+          ...tlsOptions(tls),
+          requestCert: tls.requireClientCert,
+          rejectUnauthorized: tls.requireClientCert,
+          // A client that connects and never finishes the TLS handshake is cut off like one that never
+          // finishes its headers (Node's default would let it hold the socket for 120 s).
+          handshakeTimeout: timeouts.headers * 1000,
+        },
         onRequest,
       )
     : createServer(serverOptions, onRequest);

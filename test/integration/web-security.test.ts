@@ -181,6 +181,13 @@ if (!haveTools && !MUST_HAVE_TOOLS) {
       expect(noCa.exit).toBe(60); // curl: peer certificate cannot be authenticated with known CA certificates
     });
 
+    it('a client that connects and never starts the TLS handshake is cut off by the server', async () => {
+      // The daemon runs with the default 5 s headers timeout, which is also its TLS handshake timeout.
+      const socket = connect(d.port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      expect(socket.destroyed).toBe(true);
+    }, 60_000);
+
     it('SIGHUP re-reads the web config: users change at once; turning TLS off needs a restart', async () => {
       const web = join(tmp, 'web-tls.yml');
       writeFileSync(web, `tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\nbasic_auth_users:\n  grafana: ${HASH}\n`);
