@@ -117,9 +117,10 @@ export class Daemon {
     }
     this.log.child({ component: 'web' }).info(
       {
-        address: formatListenAddress({ host: this.server.host, port: this.server.port }),
+        // address last: tests and scripts look for `"address":"…","msg":"serving /metrics"`.
         tls: this.server.tls,
         basicAuth: (cfg.webConfig?.users.size ?? 0) > 0,
+        address: formatListenAddress({ host: this.server.host, port: this.server.port }),
       },
       'serving /metrics',
     );

@@ -24,7 +24,7 @@ export class SourceCounter implements FrameSink {
   onFrame(buf: Buffer, offset: number, capturedLength: number, wireLength: number, tsSec: number, tsNsec: number, linkType: number): void {
     const outcome = this.pipeline.onFrame(buf, offset, capturedLength, wireLength, tsSec, tsNsec, linkType);
     this.byOutcome[outcome]++;
-    if (outcome !== 0 && this.drops !== undefined) this.drops.note(this.name, outcome, this.pipeline.view);
+    if (outcome !== 0 && this.drops !== undefined) this.drops.note(this.name, outcome, this.pipeline.view, this.pipeline.datagramPeer);
   }
 
   /** Where a datagram source records each datagram's sender before onFrame (for --allow-source). */

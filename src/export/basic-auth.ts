@@ -22,11 +22,19 @@ import bcrypt from 'bcryptjs';
 
 /** Successful verifications remembered; beyond this the cache starts over (a few users scrape, not thousands). */
 const CACHE_LIMIT = 256;
+/**
+ * bcrypt checks running at once. They share the one thread with capture
+ * (bcryptjs yields between rounds, but each still burns CPU), so a flood of
+ * guessed passwords must not take more than this many bcrypts' worth of it:
+ * further uncached attempts are answered "busy" (503) at once. Cached
+ * successes (Prometheus after its first scrape) need no bcrypt and pass.
+ */
+export const MAX_CONCURRENT_BCRYPT = 2;
 
 export type AuthResult =
   | { ok: true; user: string }
   /** `user` is what the client sent (for the log; never the password). */
-  | { ok: false; reason: 'no credentials' | 'malformed credentials' | 'unknown user' | 'wrong password'; user?: string };
+  | { ok: false; reason: 'no credentials' | 'malformed credentials' | 'unknown user' | 'wrong password' | 'busy'; user?: string };
 
 function digest(...parts: string[]): Buffer {
   const h = createHash('sha256');
@@ -34,16 +42,27 @@ function digest(...parts: string[]): Buffer {
   return h.digest();
 }
 
+/**
+ * A well-formed bcrypt hash of the given cost that no password matches (60
+ * characters: `$2b$`, two cost digits, `$`, 22 of salt, 31 of hash). It must
+ * be well-formed: bcryptjs answers false at once for a hash of another length.
+ */
+export function dummyHash(cost: number): string {
+  return `$2b$${String(cost).padStart(2, '0')}$vxmonNoSuchUserDummySaltHashThatMatchesNoPasswordAtAl`;
+}
+
 export class BasicAuth {
   private readonly users: { nameDigest: Buffer; name: string; hash: string }[];
   private readonly cache = new Set<string>();
+  private inFlight = 0;
   /** Same cost as the first user's hash, so an unknown user costs what a known one does ('' without users). */
   private readonly dummyHash: string;
 
   constructor(users: ReadonlyMap<string, string>) {
     this.users = [...users].map(([name, hash]) => ({ nameDigest: digest(name), name, hash }));
-    this.dummyHash =
-      this.users.length > 0 ? bcrypt.hashSync('vxmon: no such user', bcrypt.genSaltSync(bcrypt.getRounds(this.users[0].hash))) : '';
+    // Any well-formed hash of that cost makes compare() do the full work; writing one (rather than
+    // hashSync at start and on every reload) keeps a cost-12 hash from blocking the event loop.
+    this.dummyHash = this.users.length > 0 ? dummyHash(bcrypt.getRounds(this.users[0].hash)) : '';
   }
 
   /** Verifications remembered now (for tests and curiosity). */
@@ -73,7 +92,14 @@ export class BasicAuth {
     const hash = match?.hash ?? this.dummyHash;
     const key = digest(user, password, hash).toString('hex');
     if (match !== undefined && this.cache.has(key)) return { ok: true, user };
-    const good = await bcrypt.compare(password, hash);
+    if (this.inFlight >= MAX_CONCURRENT_BCRYPT) return { ok: false, reason: 'busy', user };
+    this.inFlight++;
+    let good: boolean;
+    try {
+      good = await bcrypt.compare(password, hash);
+    } finally {
+      this.inFlight--;
+    }
     if (match === undefined) return { ok: false, reason: 'unknown user', user };
     if (!good) return { ok: false, reason: 'wrong password', user };
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();

@@ -161,6 +161,11 @@ export function startWebServer(opts: WebServerOptions): Promise<WebServer> {
     }
     if (auth.enabled) {
       const r = await auth.check(req.headers.authorization);
+      if (!r.ok && r.reason === 'busy') {
+        // Too many password checks at once (basic-auth.ts MAX_CONCURRENT_BCRYPT): not a verdict on these credentials.
+        res.writeHead(503, { 'retry-after': '1', 'content-type': 'text/plain; charset=utf-8' }).end('too many login attempts at once; retry\n');
+        return;
+      }
       if (!r.ok) {
         // Who and from where, never the password or the hash. A request without credentials is how
         // every browser starts (it retries after the 401), so only real attempts are warnings.
@@ -196,7 +201,15 @@ export function startWebServer(opts: WebServerOptions): Promise<WebServer> {
   const tls = webConfig?.tls;
   const server = tls
     ? createTlsServer(
-        { ...serverOptions, ...tlsOptions(tls), requestCert: tls.requireClientCert, rejectUnauthorized: tls.requireClientCert },
+        {
+          ...serverOptions,
+          ...tlsOptions(tls),
+          requestCert: tls.requireClientCert,
+          rejectUnauthorized: tls.requireClientCert,
+          // A client that connects and never finishes the TLS handshake is cut off like one that never
+          // finishes its headers (Node's default would let it hold the socket for 120 s).
+          handshakeTimeout: timeouts.headers * 1000,
+        },
         onRequest,
       )
     : createServer(serverOptions, onRequest);

@@ -181,6 +181,14 @@ if (!haveTools && !MUST_HAVE_TOOLS) {
       expect(noCa.exit).toBe(60); // curl: peer certificate cannot be authenticated with known CA certificates
     });
 
+    it('a client that connects and never starts the TLS handshake is cut off by the server', async () => {
+      // The daemon runs with the default 5 s headers timeout, which is also its TLS handshake timeout.
+      const socket = connect(d.port, '127.0.0.1');
+      socket.resume(); // read, so the server's FIN is seen
+      await new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      expect(socket.destroyed).toBe(true);
+    }, 60_000);
+
     it('SIGHUP re-reads the web config: users change at once; turning TLS off needs a restart', async () => {
       const web = join(tmp, 'web-tls.yml');
       writeFileSync(web, `tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\nbasic_auth_users:\n  grafana: ${HASH}\n`);
@@ -295,6 +303,14 @@ if (!haveTools && !MUST_HAVE_TOOLS) {
       socket.write('GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n'); // no blank line: the headers never end
       await new Promise<void>((resolve) => socket.on('close', () => resolve()));
       // Node answers 408 Request Timeout (or just closes); it never serves the request.
+      expect(received === '' || received.startsWith('HTTP/1.1 408')).toBe(true);
+    }, 30_000);
+
+    it('a client that connects and sends nothing is cut off by the server', async () => {
+      const socket = connect(d.port, '127.0.0.1');
+      let received = '';
+      socket.on('data', (b) => (received += b.toString()));
+      await new Promise<void>((resolve) => socket.on('close', () => resolve()));
       expect(received === '' || received.startsWith('HTTP/1.1 408')).toBe(true);
     }, 30_000);
 

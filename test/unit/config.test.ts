@@ -179,3 +179,34 @@ describe('allow_source / allow_vni (spoofed-VXLAN defence)', () => {
     ]);
   });
 });
+
+describe('web settings', () => {
+  it('timeouts from the file, the environment and flags; defaults 5s / 10s / 30s', () => {
+    const base = { 'listen-udp': ['127.0.0.1:24790'] };
+    expect(loadConfig({ flags: base, env: {} }).webTimeouts).toEqual({ headers: 5, request: 10, keepAlive: 30 });
+    const file = yaml('web-timeouts.yml', 'web:\n  headers_timeout: 2s\n  request_timeout: 1m\n  keep_alive_timeout: 500ms\n');
+    expect(loadConfig({ flags: base, env: {}, configFile: file }).webTimeouts).toEqual({ headers: 2, request: 60, keepAlive: 0.5 });
+    const c = loadConfig({ flags: { ...base, 'web.keep-alive-timeout': '5s' }, env: { VXMON_WEB_HEADERS_TIMEOUT: '3s' }, configFile: file });
+    expect(c.webTimeouts).toEqual({ headers: 3, request: 60, keepAlive: 5 });
+  });
+
+  it('a headers timeout above the request timeout, or a bad duration, is an error', () => {
+    expect(problems(() => loadConfig({ flags: { 'listen-udp': ['127.0.0.1:24790'], 'web.headers-timeout': '20s' }, env: {} }))).toEqual([
+      'web.headers_timeout (20 s) must not exceed web.request_timeout (10 s)',
+    ]);
+    expect(problems(() => loadConfig({ flags: { 'listen-udp': ['127.0.0.1:24790'], 'web.request-timeout': 'soon' }, env: {} }))).toEqual([
+      '--web.request-timeout: "soon" is not a duration from 1ms to 1h (e.g. 10s)',
+    ]);
+  });
+
+  it('--web.config.file is read and checked with the rest (its problems name that file)', () => {
+    const web = yaml('web.yml', 'basic_auth_users:\n  prometheus: nope\n');
+    expect(problems(() => loadConfig({ flags: { 'listen-udp': ['127.0.0.1:24790'], 'web.config.file': web }, env: {} }))).toEqual([
+      `${web}: basic_auth_users.prometheus: is not a bcrypt hash ($2a$, $2b$ or $2y$, e.g. from htpasswd -nBC 10 "" | tr -d ':\\n')`,
+    ]);
+    const good = yaml('web-good.yml', 'basic_auth_users:\n  prometheus: $2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW\n');
+    const c = loadConfig({ flags: { 'listen-udp': ['127.0.0.1:24790'] }, env: { VXMON_WEB_CONFIG_FILE: good } });
+    expect(c.webConfigFile).toBe(good);
+    expect([...c.webConfig!.users.keys()]).toEqual(['prometheus']);
+  });
+});

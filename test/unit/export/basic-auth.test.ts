@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BasicAuth } from '../../../src/export/basic-auth.js';
+import bcrypt from 'bcryptjs';
+import { BasicAuth, dummyHash, MAX_CONCURRENT_BCRYPT } from '../../../src/export/basic-auth.js';
 
 /**
  * Credentials against bcrypt hashes. The hash is a published bcrypt test
@@ -45,6 +46,30 @@ describe('BasicAuth', () => {
     const a = new BasicAuth(new Map([['u', HASH]]));
     expect((await a.check(basic('u:U*U'))).ok).toBe(true);
     expect((await a.check(basic('u:U:*U'))).ok).toBe(false);
+  });
+
+  it('an unknown user is checked against a well-formed dummy hash of the same cost (a full bcrypt, no early answer)', () => {
+    // bcryptjs answers false without hashing for a hash that is not 60 characters; a well-formed one costs the rounds.
+    for (const cost of [4, 5, 10, 12, 31]) {
+      const h = dummyHash(cost);
+      expect(h).toMatch(/^\$2b\$\d\d\$[./A-Za-z0-9]{53}$/);
+      expect(h.length).toBe(60);
+      expect(bcrypt.getRounds(h)).toBe(cost);
+    }
+    expect(bcrypt.compareSync('U*U', dummyHash(5))).toBe(false);
+  });
+
+  it('at most MAX_CONCURRENT_BCRYPT uncached checks at once; the rest are "busy" at once, cached successes still pass', async () => {
+    const a = auth();
+    await a.check(basic('prometheus:U*U')); // cached from now on
+    const guesses = Array.from({ length: 10 }, (_, i) => a.check(basic(`prometheus:guess-${i}`)));
+    const scrape = a.check(basic('prometheus:U*U'));
+    const results = await Promise.all(guesses);
+    expect(results.filter((r) => !r.ok && r.reason === 'wrong password')).toHaveLength(MAX_CONCURRENT_BCRYPT);
+    expect(results.filter((r) => !r.ok && r.reason === 'busy')).toHaveLength(10 - MAX_CONCURRENT_BCRYPT);
+    expect(await scrape).toEqual({ ok: true, user: 'prometheus' });
+    // Once they are done, checks run again.
+    expect(await a.check(basic('prometheus:guess-again'))).toMatchObject({ ok: false, reason: 'wrong password' });
   });
 
   it('no users: disabled', () => {
