@@ -5,29 +5,51 @@
 //   (a) read only      readCaptureFile() into a sink that only sums capturedLength
 //   (b) pipeline       readCaptureFile() into the real Pipeline (decode + per-VNI stats)
 //   (c) plain loop     bench/plain-loop.mjs: readSync chunks + VNI at a fixed offset
-//   (d) /metrics       bench/scrape-latency.mjs: scrape latency and size, text and
+//   (d) full pipeline  (b) plus the SessionTracker (sessions + their per-VNI aggregates),
+//                      ending with finish('end_of_capture') as a replay does
+// Then bench/session-memory.mjs runs as a child process (a fresh heap): bytes per
+// live session with --sessions N (1e6) sessions in the table, and
+//   (e) /metrics       bench/scrape-latency.mjs: scrape latency and size, text and
 //                      OpenMetrics, with --scrape-vnis VNIs and --scrape-sessions live sessions
+// and, as root with cap built, bench/live-lo.mjs: live capture on lo beside tcpdump (bench/LIVE.md).
 //
-// Options: --frames N (1e6) --seed S (1) --runs K (3) --file PATH --json
+// Options: --frames N (1e6) --seed S (1) --runs K (3) --file PATH --sessions N --json
 //          --scrape-vnis N (256) --scrape-sessions N (1e6) --scrapes N (30) --no-scrape
+//          --allow-source CIDR,... --allow-vni LIST (figure (b) with the tunnel allow lists on)
+//          --no-live (skip the live capture bench; --json skips it too)
 // The capture comes from bench/gen-aws-capture.mjs, cached in bench/.cache/.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { ensureCapture } from './gen-aws-capture.mjs';
 import { plainVniCount } from './plain-loop.mjs';
 import { formatScrapeLatency, scrapeLatency } from './scrape-latency.mjs';
 
 const TARGET_FPS = 5e6; // the issue's goal for (b) on one core; information only
+const TARGET_FULL_FPS = 3e6; // the sessions issue's goal for (d) end to end on one core; information only
+
+// `npm run bench -- --overload [--seconds S]`: the overload burst instead (bench/overload.mjs).
+if (process.argv.includes('--overload')) {
+  const { runOverload } = await import('./overload.mjs');
+  const i = process.argv.indexOf('--seconds');
+  console.log(JSON.stringify(await runOverload({ seconds: i < 0 ? 10 : Number(process.argv[i + 1]) }), null, 2));
+  process.exit(0);
+}
 
 // ------------------------------------------------------------------ options
 
 function parseArgs(argv) {
-  const o = { frames: 1_000_000, seed: 1, runs: 3, file: null, json: false, scrapeVnis: 256, scrapeSessions: 1_000_000, scrapes: 30, scrape: true };
+  const o = {
+    frames: 1_000_000, seed: 1, runs: 3, file: null, sessions: 1_000_000, json: false,
+    scrapeVnis: 256, scrapeSessions: 1_000_000, scrapes: 30, scrape: true,
+    allowSource: null, allowVni: null, live: true,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -39,19 +61,24 @@ function parseArgs(argv) {
     else if (a === '--seed') o.seed = Number(val());
     else if (a === '--runs') o.runs = Number(val());
     else if (a === '--file') o.file = val();
+    else if (a === '--sessions') o.sessions = Number(val());
     else if (a === '--json') o.json = true;
     else if (a === '--scrape-vnis') o.scrapeVnis = Number(val());
     else if (a === '--scrape-sessions') o.scrapeSessions = Number(val());
     else if (a === '--scrapes') o.scrapes = Number(val());
     else if (a === '--no-scrape') o.scrape = false;
+    else if (a === '--no-live') o.live = false;
+    else if (a === '--allow-source') o.allowSource = val();
+    else if (a === '--allow-vni') o.allowVni = val();
     else if (a === '-h' || a === '--help') {
-      console.log('usage: npm run bench -- [--frames N] [--seed S] [--runs K] [--file PATH] [--json] [--scrape-vnis N] [--scrape-sessions N] [--scrapes N] [--no-scrape]');
+      console.log('usage: npm run bench -- [--frames N] [--seed S] [--runs K] [--file PATH] [--sessions N] [--json] [--scrape-vnis N] [--scrape-sessions N] [--scrapes N] [--no-scrape] [--allow-source CIDR,...] [--allow-vni LIST] [--no-live] | --overload [--seconds S]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
   if (!Number.isSafeInteger(o.frames) || o.frames < 1) throw new Error('--frames must be a positive integer');
   if (!Number.isInteger(o.seed)) throw new Error('--seed must be an integer');
   if (!Number.isSafeInteger(o.runs) || o.runs < 1) throw new Error('--runs must be a positive integer');
+  if (!Number.isSafeInteger(o.sessions) || o.sessions < 1) throw new Error('--sessions must be a positive integer');
   return o;
 }
 
@@ -119,11 +146,17 @@ async function main() {
   }
 
   // The project under test, compiled by `npm run build`.
-  let readCaptureFile, Pipeline, makeDecoderConfig;
+  let readCaptureFile, Pipeline, makeDecoderConfig, SessionTracker;
+  let allowList;
   try {
     ({ readCaptureFile } = await import('../dist/capture/pcap-file-source.js'));
     ({ Pipeline } = await import('../dist/pipeline.js'));
     ({ makeDecoderConfig } = await import('../dist/decode/decoder-config.js'));
+    if (opts.allowSource !== null || opts.allowVni !== null) {
+      const { compileTunnelAllow } = await import('../dist/decode/tunnel-allow.js');
+      allowList = compileTunnelAllow(opts.allowSource?.split(',') ?? [], opts.allowVni?.split(',') ?? []);
+    }
+    ({ SessionTracker } = await import('../dist/session/session-tracker.js'));
   } catch (e) {
     throw new Error(`cannot load the compiled project from dist/ (run \`npm run build\` first): ${e.message}`);
   }
@@ -175,6 +208,7 @@ async function main() {
     p = null;
     gc();
     p = new Pipeline(makeDecoderConfig());
+    p.allow = allowList;
     const t0 = performance.now();
     await readCaptureFile(file, p);
     pipeSecs.push((performance.now() - t0) / 1000);
@@ -189,6 +223,36 @@ async function main() {
   const vniCount = p.vniStats.size;
   const pipeByVni = new Map(p.vniStats.figures().filter((f) => f.tunnel === 'vxlan').map((f) => [f.vni, f.frames]));
 
+  // (d) the full pipeline: decode + per-VNI stats + sessions and their aggregates.
+  p = null;
+  const fullSecs = [];
+  let full = null;
+  for (let r = 0; r < opts.runs; r++) {
+    full = null;
+    gc();
+    const tracker = new SessionTracker();
+    const fp = new Pipeline(makeDecoderConfig(), tracker);
+    const t0 = performance.now();
+    await readCaptureFile(file, fp);
+    const peakSessions = tracker.liveSessions;
+    tracker.finish('end_of_capture');
+    fullSecs.push((performance.now() - t0) / 1000);
+    full = { tracker, pipeline: fp, peakSessions };
+  }
+  const sessionFigures = full.tracker.stats.figures();
+  const sum = (f) => sessionFigures.reduce((s, x) => s + f(x), 0);
+  const fullWork = {
+    frames: full.pipeline.decoderStats.frames,
+    tcpSessions: sum((x) => x.tcp.opened),
+    udpFlows: sum((x) => x.udp.flows),
+    icmpFlows: sum((x) => x.icmp.flows),
+    midStream: sum((x) => x.tcp.mid_stream),
+    evictions: sum((x) => x.evictions),
+    sessionsAtEnd: full.peakSessions,
+    untracked: full.tracker.untracked,
+  };
+  full = null;
+
   // (c) plain loop
   const plainSecs = [];
   let plain = null;
@@ -197,6 +261,16 @@ async function main() {
     plain = plainVniCount(file);
     plainSecs.push((performance.now() - t0) / 1000);
   }
+
+  // Heap per live session: a child process, so this heap's leftovers do not count.
+  log(`session memory: ${opts.sessions.toLocaleString('en-US')} live sessions in a child process ...`);
+  const memChild = spawnSync(
+    process.execPath,
+    ['--expose-gc', fileURLToPath(new URL('./session-memory.mjs', import.meta.url)), '--sessions', String(opts.sessions), '--json'],
+    { encoding: 'utf8', maxBuffer: 16 << 20 },
+  );
+  if (memChild.status !== 0) throw new Error(`session-memory.mjs failed (${memChild.status}): ${memChild.stderr.trim()}`);
+  const sessionMemory = JSON.parse(memChild.stdout);
 
   // Cross-check: the pipeline's per-VNI frame counts against the plain loop's.
   let agree = plain.byVni.size === pipeByVni.size;
@@ -231,6 +305,13 @@ async function main() {
       perVniAgreesWithPlainLoop: agree,
     },
     plainLoop: { ...summarise(plainSecs, plain.frames, fileBytes), vnis: plain.byVni.size },
+    fullPipeline: {
+      ...summarise(fullSecs, frames, fileBytes),
+      targetFramesPerSec: TARGET_FULL_FPS,
+      targetMetByBest: frames / Math.min(...fullSecs) >= TARGET_FULL_FPS,
+      ...fullWork,
+    },
+    sessionMemory,
     heap: {
       beforePipelineBytes: heapBefore,
       afterPipelineBytes: heapAfter,
@@ -265,12 +346,31 @@ async function main() {
     ),
   );
   log(row('(c) plain loop (VNI only)', result.plainLoop, 'reference, no validation'));
+  log(
+    row(
+      '(d) (b) + sessions',
+      result.fullPipeline,
+      `target >= ${mfps(TARGET_FULL_FPS)} M/s (info): ${result.fullPipeline.targetMetByBest ? 'met' : 'not met'}`,
+    ),
+  );
   log('');
   const droppedText = Object.keys(dropped).length
     ? Object.entries(dropped).map(([k, v]) => `${k} ${v}`).join(', ')
     : 'none dropped';
   log(`(b) frames ${pipeFrames.toLocaleString('en-US')}, decoded ${decoded.toLocaleString('en-US')} (${droppedText}), VNIs ${vniCount}`);
   log(`    per-VNI frame counts ${agree ? 'agree' : 'DO NOT agree'} with the plain loop (${plain.byVni.size} VNIs)`);
+  const n = (x) => x.toLocaleString('en-US');
+  log(
+    `(d) frames ${n(fullWork.frames)}: ${n(fullWork.tcpSessions)} TCP sessions (${n(fullWork.midStream)} mid-stream), ` +
+      `${n(fullWork.udpFlows)} UDP and ${n(fullWork.icmpFlows)} ICMP flows, ${n(fullWork.evictions)} evictions, ` +
+      `${n(fullWork.sessionsAtEnd)} in the table at the end, ${n(fullWork.untracked)} untracked packets`,
+  );
+  const sm = sessionMemory;
+  log(
+    `session memory: ${sm.bytesPerSession.toFixed(1)} B per live session at ${n(sm.liveSessions)} sessions ` +
+      `(heap ${sm.heapBytesPerSession.toFixed(1)} + arrayBuffers ${sm.arrayBufferBytesPerSession.toFixed(1)}); ` +
+      `target <= ${sm.targetBytesPerSession} B (info): ${sm.targetMet ? 'met' : 'not met'}`,
+  );
   log(
     `heap used: ${mb(heapBefore)} MB before (b), ${mb(heapAfter)} MB right after, ` +
       `${mb(heapRetained)} MB after gc with the last Pipeline alive; max RSS ${mb(result.heap.maxRssBytes)} MB`,
@@ -278,6 +378,12 @@ async function main() {
   if (result.scrape) {
     log('');
     log(formatScrapeLatency(result.scrape));
+  }
+  if (opts.live) {
+    // Live capture on lo beside tcpdump (bench/LIVE.md). It needs root and cap, and says so and exits 0 without them.
+    log('');
+    const live = spawnSync(process.execPath, [fileURLToPath(new URL('./live-lo.mjs', import.meta.url))], { stdio: 'inherit' });
+    if (live.status !== 0) log(`live capture bench: exited ${live.status ?? live.signal}`);
   }
 }
 

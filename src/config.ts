@@ -17,6 +17,9 @@ import { DEFAULT_LISTEN_ADDRESS, parseListenAddress, type ListenAddress } from '
 import { DEFAULT_MAX_SESSIONS } from './session/session-tracker.js';
 import { DEFAULT_MAX_VNIS } from './aggregate/vni-key.js';
 import { DEFAULT_TIMEOUTS } from './session/tcp-state.js';
+import { parseCidr, parseVniRange } from './decode/tunnel-allow.js';
+import { DEFAULT_WEB_TIMEOUTS, type WebTimeouts } from './export/http-server.js';
+import { loadWebConfig, type WebConfig } from './export/web-config.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
@@ -37,6 +40,11 @@ export interface RunConfig {
   /** libpcap ring size in bytes. */
   captureBufferSize: number;
   webListenAddress: ListenAddress;
+  /** --web.config.file: TLS and basic auth (exporter-toolkit's format), read and checked here. */
+  webConfigFile: string | undefined;
+  webConfig: WebConfig | undefined;
+  /** Web server timeouts in seconds (http-server.ts WebTimeouts). */
+  webTimeouts: Readonly<WebTimeouts>;
   logLevel: LogLevel;
   /** Seconds between info-level summary lines; 0 turns them off. */
   logSummaryInterval: number;
@@ -53,6 +61,10 @@ export interface RunConfig {
   maxSessions: number;
   /** Idle timeouts in seconds, per session class (README "Sessions"). */
   timeouts: Readonly<{ tcpOpening: number; tcpEstablished: number; tcpClosed: number; udp: number; icmp: number }>;
+  /** Outer source CIDRs tunnel frames are accepted from (empty: any); normalized texts, compiled by tunnel-allow.ts. */
+  allowSource: readonly string[];
+  /** VNIs and VNI ranges accepted (empty: any). */
+  allowVni: readonly string[];
   /** The YAML file read, if any (for reloads). */
   configFile: string | undefined;
 }
@@ -184,6 +196,26 @@ const SETTINGS: readonly Setting[] = [
     },
   },
   {
+    path: 'web.config_file', flag: '--web.config.file', env: 'VXMON_WEB_CONFIG_FILE',
+    apply(cfg, raw, origin, problems) {
+      if (typeof raw !== 'string' || raw === '') problems.add(origin, 'must be a file path');
+      else cfg.webConfigFile = raw;
+    },
+  },
+  ...(['headers', 'request', 'keep_alive'] as const).map(
+    (name): Setting => ({
+      path: `web.${name}_timeout`,
+      flag: `--web.${name.replace('_', '-')}-timeout`,
+      env: `VXMON_WEB_${name.toUpperCase()}_TIMEOUT`,
+      apply(cfg, raw, origin, problems) {
+        const s = parseDuration(raw);
+        const key = name === 'keep_alive' ? 'keepAlive' : name;
+        if (s === undefined || s <= 0 || s > 3600) problems.add(origin, `"${String(raw)}" is not a duration from 1ms to 1h (e.g. 10s)`);
+        else cfg.webTimeouts = { ...cfg.webTimeouts, [key]: s };
+      },
+    }),
+  ),
+  {
     path: 'log.level', flag: '--log.level', env: 'VXMON_LOG_LEVEL',
     apply(cfg, raw, origin, problems) {
       if (!LOG_LEVELS.includes(raw as LogLevel)) problems.add(origin, `must be one of ${LOG_LEVELS.join(', ')}, not "${String(raw)}"`);
@@ -234,6 +266,30 @@ const SETTINGS: readonly Setting[] = [
       const n = Number(raw);
       if (!Number.isInteger(n) || n < 1 || n > 100_000_000) problems.add(origin, `"${String(raw)}" is not a whole number from 1 to 100000000`);
       else cfg.maxSessions = n;
+    },
+  },
+  {
+    path: 'allow_source', flag: '--allow-source', env: 'VXMON_ALLOW_SOURCE',
+    apply(cfg, raw, origin, problems) {
+      const out: string[] = [];
+      for (const item of asList(raw)) {
+        const c = parseCidr(String(item).trim());
+        if (typeof c === 'string') problems.add(origin, c);
+        else out.push(String(item).trim());
+      }
+      cfg.allowSource = out;
+    },
+  },
+  {
+    path: 'allow_vni', flag: '--allow-vni', env: 'VXMON_ALLOW_VNI',
+    apply(cfg, raw, origin, problems) {
+      const out: string[] = [];
+      for (const item of asList(raw)) {
+        const r = parseVniRange(String(item));
+        if (typeof r === 'string') problems.add(origin, r);
+        else out.push(String(item).trim());
+      }
+      cfg.allowVni = out;
     },
   },
   ...(['tcp_opening', 'tcp_established', 'tcp_closed', 'udp', 'icmp'] as const).map(
@@ -290,6 +346,9 @@ export function defaultConfig(): RunConfig {
     // Our design notes measured no loss at ~110 k frames/s on lo with 256 MB, and 0.6-4.7 % loss with 16 MB.
     captureBufferSize: 256 * 1024 * 1024,
     webListenAddress: parseListenAddress('default', DEFAULT_LISTEN_ADDRESS),
+    webConfigFile: undefined,
+    webConfig: undefined,
+    webTimeouts: { ...DEFAULT_WEB_TIMEOUTS },
     logLevel: 'info',
     logSummaryInterval: 60,
     readyMaxSilence: 60,
@@ -299,6 +358,8 @@ export function defaultConfig(): RunConfig {
     maxVnis: DEFAULT_MAX_VNIS,
     maxSessions: DEFAULT_MAX_SESSIONS,
     timeouts: { ...DEFAULT_TIMEOUTS },
+    allowSource: [],
+    allowVni: [],
     configFile: undefined,
   };
 }
@@ -375,6 +436,14 @@ export function loadConfig(inputs: ConfigInputs): RunConfig {
   for (const s of SETTINGS) {
     const raw = inputs.flags[s.flag.slice(2)];
     if (raw !== undefined && !(Array.isArray(raw) && raw.length === 0)) s.apply(cfg, raw, { kind: 'flag', name: s.flag }, problems);
+  }
+  if (cfg.webTimeouts.headers > cfg.webTimeouts.request) {
+    problems.lines.push(`web.headers_timeout (${cfg.webTimeouts.headers} s) must not exceed web.request_timeout (${cfg.webTimeouts.request} s)`);
+  }
+  if (cfg.webConfigFile !== undefined) {
+    const web = loadWebConfig(cfg.webConfigFile);
+    if (Array.isArray(web)) problems.lines.push(...web);
+    else cfg.webConfig = web;
   }
   if (problems.lines.length === 0 && cfg.interfaces.length === 0 && cfg.listenUdp.length === 0) {
     problems.lines.push('no source: give --interface IF and/or --listen-udp ADDR:PORT (or interfaces/listen_udp in the config file)');

@@ -13,6 +13,7 @@ import { UdpSocketSource } from './capture/udp-socket-source.js';
 import { captureFilter, loadConfig, type ConfigInputs, type RunConfig } from './config.js';
 import { makeDecoderConfig } from './decode/decoder-config.js';
 import { OUTCOME_NAMES } from './decode/outcome.js';
+import { compileTunnelAllow } from './decode/tunnel-allow.js';
 import { formatListenAddress } from './export/listen-address.js';
 import { landingVnis } from './export/landing-page.js';
 import { startWebServer, type Readiness, type WebServer } from './export/http-server.js';
@@ -54,7 +55,7 @@ export class Daemon {
   ) {
     this.config = config;
     this.log = createRootLogger(config.logLevel);
-    this.flows = config.flowsPath === undefined ? undefined : new FlowWriter(config.flowsPath, config.flowsFormat);
+    this.flows = config.flowsPath === undefined ? undefined : new FlowWriter(config.flowsPath, config.flowsFormat, { append: true });
     const flows = this.flows;
     this.tracker = new SessionTracker({
       folder: new VniFolder(config.maxVnis),
@@ -63,6 +64,7 @@ export class Daemon {
       onFlow: flows ? (r) => flows.write(r) : undefined,
     });
     this.pipeline = new Pipeline(makeDecoderConfig({ vxlanPorts: config.vxlanPorts, reservedPolicy: config.reservedBits }), this.tracker);
+    this.pipeline.allow = compileTunnelAllow(config.allowSource, config.allowVni);
   }
 
   /** Opens every source and the web server; throws a typed error (and closes what was opened) if one fails. */
@@ -70,6 +72,10 @@ export class Daemon {
     const cfg = this.config;
     const log = this.log.child({ component: 'capture' });
     const drops = new DropLog(this.log.child({ component: 'decoder' }), OUTCOME_NAMES);
+    if (this.flows !== undefined && this.flows.repairedBytes > 0) {
+      // A previous run was killed in the middle of a write: its unfinished last line was cut.
+      this.log.child({ component: 'flows' }).warn({ path: this.flows.path, bytes: this.flows.repairedBytes }, 'cut an unfinished last flow record');
+    }
     try {
       for (const device of cfg.interfaces) {
         const counter = new SourceCounter(`pcap:${device}`, this.pipeline, drops);
@@ -88,6 +94,9 @@ export class Daemon {
       }
       this.server = await startWebServer({
         listen: cfg.webListenAddress,
+        webConfig: cfg.webConfig,
+        timeouts: cfg.webTimeouts,
+        log: this.log.child({ component: 'web' }),
         registries: createMetrics({
           pipeline: () => this.pipeline,
           version: vxmonVersion(),
@@ -107,7 +116,12 @@ export class Daemon {
       throw e;
     }
     this.log.child({ component: 'web' }).info(
-      { address: formatListenAddress({ host: this.server.host, port: this.server.port }) },
+      {
+        // address last: tests and scripts look for `"address":"…","msg":"serving /metrics"`.
+        tls: this.server.tls,
+        basicAuth: (cfg.webConfig?.users.size ?? 0) > 0,
+        address: formatListenAddress({ host: this.server.host, port: this.server.port }),
+      },
       'serving /metrics',
     );
     this.scheduleSummary();
@@ -237,7 +251,7 @@ export class Daemon {
   /**
    * SIGHUP: re-reads the config file (flags and environment still win) and
    * applies what can change without reopening capture: VNI names, log level,
-   * the summary interval, readiness limits. A failed reload keeps the old
+   * the summary interval, readiness limits, the tunnel allow lists. A failed reload keeps the old
    * configuration and says why (returned, for POST /-/reload).
    */
   reload(): string | undefined {
@@ -250,8 +264,16 @@ export class Daemon {
       log.error({ problems: (e as Error).message.split('\n') }, 'reload failed; keeping the previous configuration');
       return (e as Error).message;
     }
+    // The web config file is re-read with the rest: new certificates and users apply to the next
+    // connection and request. Turning TLS on or off cannot be done on the open listener.
+    const webProblem = this.server?.updateWebConfig(next.webConfig);
+    if (webProblem !== undefined) {
+      this.lastReloadOk = 0;
+      log.error({ problems: [webProblem] }, 'reload failed; keeping the previous configuration');
+      return webProblem;
+    }
     const needsRestart = (['interfaces', 'listenUdp', 'vxlanPorts', 'reservedBits', 'bpf', 'captureBufferSize', 'webListenAddress',
-      'flowsPath', 'flowsFormat', 'maxSessions', 'maxVnis', 'timeouts'] as const).filter(
+      'flowsPath', 'flowsFormat', 'maxSessions', 'maxVnis', 'timeouts', 'webTimeouts'] as const).filter(
       (k) => JSON.stringify(next[k]) !== JSON.stringify(this.config[k]),
     );
     if (needsRestart.length > 0) log.warn({ settings: needsRestart }, 'these settings change only on restart; kept as they were');
@@ -264,6 +286,7 @@ export class Daemon {
       bpf: this.config.bpf,
       captureBufferSize: this.config.captureBufferSize,
       webListenAddress: this.config.webListenAddress,
+      webTimeouts: this.config.webTimeouts,
       flowsPath: this.config.flowsPath,
       flowsFormat: this.config.flowsFormat,
       maxSessions: this.config.maxSessions,
@@ -271,6 +294,10 @@ export class Daemon {
       timeouts: this.config.timeouts,
     });
     this.log.level = this.config.logLevel;
+    // The allow lists are one object swapped between two frames: frames after this
+    // point are checked against the new lists (sessions and VNI series already
+    // created stay until they expire).
+    this.pipeline.allow = compileTunnelAllow(this.config.allowSource, this.config.allowVni);
     this.scheduleSummary();
     this.lastReloadOk = 1;
     this.lastReloadAt = Date.now() / 1000;

@@ -52,9 +52,11 @@ export class DropLog {
   }
 
   /** Called for every dropped frame; builds a log line only when the sampler says so. */
-  note(source: string, outcome: number, view: DroppedFrameView): void {
+  note(source: string, outcome: number, view: DroppedFrameView, sender?: DatagramSender): void {
     if (!this.sampler.shouldLog(outcome)) return;
     const ip = (a: number) => `${a >>> 24}.${(a >>> 16) & 0xff}.${(a >>> 8) & 0xff}.${a & 0xff}`;
+    // A UDP-socket datagram has no outer IP header; its sender (from the socket) says who sent it.
+    const fromSocket = view.linkType === VXLAN_PAYLOAD_LINK && sender !== undefined && sender.version !== 0;
     this.log.warn(
       {
         source,
@@ -63,12 +65,29 @@ export class DropLog {
         linkType: view.linkType,
         capturedLength: view.capturedLength,
         ...(view.outerIpVersion === 4 ? { outerSrc: ip(view.outerSrc4), outerDst: ip(view.outerDst4) } : {}),
+        ...(fromSocket ? { sender: sender.version === 4 ? ip(sender.words[0]) : ipv6(sender.words) } : {}),
         ...(view.outerDstPort !== 0 ? { outerDstPort: view.outerDstPort } : {}),
         ...(view.tunnelType !== 0 ? { vni: view.vni } : {}),
       },
       'frame dropped (sampled: the first 10 of each reason, then 1 in 10000)',
     );
   }
+}
+
+/** LinkType.VXLAN_PAYLOAD (capture/frame-source.ts), a UDP socket's datagram. */
+const VXLAN_PAYLOAD_LINK = 0x10001;
+
+/** What a drop log reads of a datagram's sender (tunnel-allow.ts DatagramPeer has it). */
+export interface DatagramSender {
+  version: number;
+  words: Int32Array;
+}
+
+/** Four 32-bit words as RFC 5952 text (the WHATWG URL parser prints the canonical form). */
+function ipv6(words: Int32Array): string {
+  const groups: string[] = [];
+  for (let i = 0; i < 4; i++) groups.push(((words[i] >>> 16) & 0xffff).toString(16), (words[i] & 0xffff).toString(16));
+  return new URL(`http://[${groups.join(':')}]/`).hostname.slice(1, -1);
 }
 
 /** The view fields a drop log reads (a PacketView has them all). */

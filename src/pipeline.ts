@@ -3,6 +3,7 @@ import type { DecoderConfig } from './decode/decoder-config.js';
 import { decodeFrame } from './decode/decoder.js';
 import { Outcome } from './decode/outcome.js';
 import { IpProto, PacketView } from './decode/packet-view.js';
+import { DatagramPeer, type TunnelAllowList } from './decode/tunnel-allow.js';
 import type { SessionTracker } from './session/session-tracker.js';
 import { DecoderStats } from './aggregate/decoder-stats.js';
 import { VniStats } from './aggregate/vni-stats.js';
@@ -23,6 +24,13 @@ export class Pipeline implements FrameSink {
   private readonly config: DecoderConfig;
   /** Session tracking, when the command wants it (replay and run do). */
   readonly sessions: SessionTracker | undefined;
+  /**
+   * --allow-source / --allow-vni, undefined when unrestricted. Replaced as a
+   * whole on reload (a single field write between two frames).
+   */
+  allow: TunnelAllowList | undefined = undefined;
+  /** The outer source of a UDP-socket datagram, set by that source right before onFrame (tunnel-allow.ts). */
+  readonly datagramPeer = new DatagramPeer();
 
   /** `folder` caps distinct VNIs (--max-vnis); with sessions, the tracker's own, so both fold alike. */
   constructor(config: DecoderConfig, sessions?: SessionTracker, folder: VniFolder = sessions?.stats.folder ?? new VniFolder()) {
@@ -49,8 +57,20 @@ export class Pipeline implements FrameSink {
       outcome = Outcome.INTERNAL_ERROR;
       view.reset(linkType, offset, capturedLength, wireLength);
     }
+    // A frame whose tunnel header was accepted but whose outer source or VNI is
+    // not allowed ends here, under its own reason: it must not create a VNI
+    // series or a session (a spoofer could otherwise fill both).
+    let attributed = view.tunnelType !== 0;
+    const allow = this.allow;
+    if (attributed && allow !== undefined) {
+      const verdict = allow.check(buf, view, this.datagramPeer);
+      if (verdict !== Outcome.DECODED) {
+        outcome = verdict;
+        attributed = false;
+      }
+    }
     this.decoderStats.count(outcome);
-    if (view.tunnelType !== 0) this.vniStats.add(view, outcome, tsSec, tsNsec);
+    if (attributed) this.vniStats.add(view, outcome, tsSec, tsNsec);
     const sessions = this.sessions;
     if (sessions !== undefined && outcome === Outcome.DECODED && view.innerIpVersion !== 0) {
       // ICMP flows are keyed by the echo identifier (bytes 4-5 of the header), when captured.

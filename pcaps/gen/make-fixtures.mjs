@@ -985,6 +985,84 @@ function sessionsUdpIcmp() {
   return sessionPcap(recs);
 }
 
+/** sessions-syn-retx.pcap: a retransmitted SYN (7601) and a retransmitted SYN-ACK (7602), counted apart from data retransmissions. */
+function sessionsSynRetx() {
+  const recs = [];
+  // VNI 7601: the server ENI drops the first SYN (backlog full); the client resends it 1 s later (same ISN).
+  const s1 = eniHost('syn-retx', '10.76.1.10', '61');
+  recs.push(...mirrorExact({ vni: 7601, eni: s1, packets: scriptedTcp({
+    client: netHost('c7601', '198.51.100.61'), server: s1, cport: 50600, sport: 80, cIsn: 0x61000000, sIsn: 0x61800000,
+    steps: [
+      [1_000, 'c', 'S'], //                              1
+      [1_001_000, 'c', 'S', 0, { rel: 0 }], //           2  the same SYN again (Linux's first retry after 1 s)
+      [1_001_700, 's', 'SA'], //                         3  server-side RTT 700 µs from the latest SYN
+      [1_002_500, 'c', 'A'], //                          4  client-side RTT 800 µs
+      [1_002_550, 'c', 'PA', 100], //                    5
+      [1_003_300, 's', 'PA', 300], //                    6
+      [1_004_000, 'c', 'FA'], //                         7
+      [1_004_700, 's', 'FA'], //                         8
+      [1_005_500, 'c', 'A'], //                          9
+    ] }) }));
+  // VNI 7602: the SYN-ACK leaves the server ENI but never reaches the client; the server resends it 1 s later.
+  const s2 = eniHost('synack-retx', '10.76.2.10', '62');
+  recs.push(...mirrorExact({ vni: 7602, eni: s2, packets: scriptedTcp({
+    client: netHost('c7602', '198.51.100.62'), server: s2, cport: 50700, sport: 443, cIsn: 0x62000000, sIsn: 0x62800000,
+    steps: [
+      [10_000, 'c', 'S'], //                             1
+      [10_600, 's', 'SA'], //                            2  server-side RTT 600 µs
+      [1_010_600, 's', 'SA', 0, { rel: 0 }], //          3  the same SYN-ACK again
+      [1_011_400, 'c', 'A'], //                          4  client-side RTT 800 µs from the latest SYN-ACK
+      [1_011_450, 'c', 'PA', 200], //                    5
+      [1_012_250, 's', 'A'], //                          6
+      [1_020_000, 'c', 'RA'], //                         7
+    ] }) }));
+  return sessionPcap(recs);
+}
+
+/**
+ * sessions-evict.pcap: three connections to one server (VNI 7701), two open at any time, meant to be
+ * replayed with --max-sessions 2: the third SYN evicts the least recently active session, and a late
+ * packet of that evicted connection comes back as a new (mid-stream) session that evicts another.
+ */
+function sessionsEvict() {
+  const recs = [];
+  const srv = eniHost('evict', '10.77.1.10', '71');
+  const conn = (n, cport, isn, steps) => scriptedTcp({
+    client: netHost(`c7701-${n}`, `198.51.100.${70 + n}`), server: srv, cport, sport: 443, cIsn: isn, sIsn: isn + 0x800000, steps,
+  });
+  // Each connection is scripted whole (its sequence numbers run on); the capture interleaves them by time.
+  recs.push(...mirrorExact({ vni: 7701, eni: srv, packets: [
+    ...conn(1, 50001, 0x71000000, [
+      [1_000, 'c', 'S'], //                              A1
+      [1_500, 's', 'SA'], //                             A2
+      [2_000, 'c', 'A'], //                              A3
+      [2_050, 'c', 'PA', 100], //                        A4
+      [5_000, 's', 'PA', 200], //                        A5  A's last packet
+    ]),
+    ...conn(2, 50002, 0x72000000, [
+      [3_000, 'c', 'S'], //                              B1
+      [3_500, 's', 'SA'], //                             B2
+      [4_000, 'c', 'A'], //                              B3
+      [4_050, 'c', 'PA', 100], //                        B4  B's last packet before it is evicted at C1
+      [8_000, 'c', 'PA', 100], //                        B5  after eviction: a new, mid-stream session
+      [8_500, 's', 'A'], //                              B6
+      [11_000, 'c', 'FA'], //                            B7
+      [11_500, 's', 'FA'], //                            B8
+      [12_000, 'c', 'A'], //                             B9
+    ]),
+    ...conn(3, 50003, 0x73000000, [
+      [6_000, 'c', 'S'], //                              C1  table full (A, B): evicts B (idle since 4,050)
+      [6_500, 's', 'SA'], //                             C2
+      [7_000, 'c', 'A'], //                              C3
+      [7_050, 'c', 'PA', 50], //                         C4
+      [9_000, 'c', 'FA'], //                             C5
+      [9_500, 's', 'FA'], //                             C6
+      [10_000, 'c', 'A'], //                             C7
+    ]),
+  ] }));
+  return sessionPcap(recs);
+}
+
 // ---------------------------------------------------------------- registry
 
 export const FIXTURES = [
@@ -1013,6 +1091,8 @@ export const FIXTURES = [
   { name: 'sessions-idle.pcap', build: sessionsIdle },
   { name: 'sessions-partial.pcap', build: sessionsPartial },
   { name: 'sessions-udp-icmp.pcap', build: sessionsUdpIcmp },
+  { name: 'sessions-syn-retx.pcap', build: sessionsSynRetx },
+  { name: 'sessions-evict.pcap', build: sessionsEvict },
 ];
 
 const deviationsName = (name) => name.replace(/\.(pcapng|pcap)$/, '.deviations.json');
@@ -1059,8 +1139,9 @@ function main(argv) {
       }
       const known = new Set(names);
       for (const n of fs.existsSync(crafted) ? fs.readdirSync(crafted) : []) {
-        // X.sessions.json files are hand-written expectations, not generator output.
-        if (!n.endsWith('.oracle.json') && !n.endsWith('.sessions.json') && !known.has(n)) problems.push(`${n}: committed but not produced by the generator`);
+        // X.sessions.json and X.flows.* files are hand-written expectations, not generator output.
+        const handWritten = n.endsWith('.sessions.json') || n.endsWith('.flows.jsonl') || n.endsWith('.flows.vpc-flow-log');
+        if (!n.endsWith('.oracle.json') && !handWritten && !known.has(n)) problems.push(`${n}: committed but not produced by the generator`);
       }
       if (problems.length) {
         console.error(`make-fixtures --check: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);

@@ -1,4 +1,5 @@
 import { OUTCOME_COUNT } from '../decode/outcome.js';
+import type { DatagramPeer } from '../decode/tunnel-allow.js';
 import type { Pipeline } from '../pipeline.js';
 import type { FrameSink } from './frame-source.js';
 import type { DropLog } from '../log.js';
@@ -23,7 +24,12 @@ export class SourceCounter implements FrameSink {
   onFrame(buf: Buffer, offset: number, capturedLength: number, wireLength: number, tsSec: number, tsNsec: number, linkType: number): void {
     const outcome = this.pipeline.onFrame(buf, offset, capturedLength, wireLength, tsSec, tsNsec, linkType);
     this.byOutcome[outcome]++;
-    if (outcome !== 0 && this.drops !== undefined) this.drops.note(this.name, outcome, this.pipeline.view);
+    if (outcome !== 0 && this.drops !== undefined) this.drops.note(this.name, outcome, this.pipeline.view, this.pipeline.datagramPeer);
+  }
+
+  /** Where a datagram source records each datagram's sender before onFrame (for --allow-source). */
+  get datagramPeer(): DatagramPeer {
+    return this.pipeline.datagramPeer;
   }
 
   get frames(): number {

@@ -3,13 +3,14 @@
  * libpcap. The kernel has already removed the outer Ethernet/IP/UDP headers,
  * so each datagram is handed to the pipeline as a frame of the internal link
  * type VXLAN_PAYLOAD, where decoding starts at the VXLAN header (outer
- * address fields stay 0 in the view).
+ * address fields stay 0 in the view; the sender's address, for
+ * --allow-source, goes to the pipeline's DatagramPeer).
  *
  * Datagrams the socket could not queue are dropped by the kernel, invisibly
  * to us except through /proc/net/udp(6)'s `drops` column, which
  * `kernelDrops()` reads for this socket (exported per source).
  */
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { CaptureOpenError } from '../errors.js';
 import type { ListenAddress } from '../export/listen-address.js';
@@ -35,8 +36,13 @@ export class UdpSocketSource {
     const socket = createSocket({ type: ipv6 ? 'udp6' : 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });
     const clock = this.clock;
     const counter = this.counter;
-    socket.on('message', (msg: Buffer) => {
+    const peer = counter.datagramPeer;
+    socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
       counter.lastFrameAtMs = clock.stamp();
+      // The outer source address is gone with the IP header; dgram's rinfo (already
+      // allocated by dgram for this event) is the only place it is. Parsed into the
+      // pipeline's peer words without allocating, for --allow-source.
+      peer.set(rinfo.address);
       counter.onFrame(msg, 0, msg.length, msg.length, clock.sec, clock.nsec, LinkType.VXLAN_PAYLOAD);
     });
     return new Promise((resolve, reject) => {

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { makeDecoderConfig, type ReservedPolicy } from '../decode/decoder-config.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { ConfigError, ExitCode, UsageError } from '../errors.js';
+import { loadWebConfig } from '../export/web-config.js';
+import { createRootLogger } from '../log.js';
 import { replay, vniKeyOf } from '../replay.js';
 import { Pipeline } from '../pipeline.js';
 import { DEFAULT_LISTEN_ADDRESS, formatListenAddress, parseListenAddress } from '../export/listen-address.js';
@@ -19,6 +21,7 @@ import { createMetrics } from '../export/metrics.js';
 import { vxmonVersion } from '../export/serve.js';
 import { OpenMetricsBackfill } from '../export/openmetrics-backfill.js';
 import { openOutput } from './output-file.js';
+import { compileTunnelAllow, parseCidr, parseVniRange } from '../decode/tunnel-allow.js';
 
 export const REPLAY_HELP = `usage: vxmon replay FILE... [options]
 
@@ -46,6 +49,9 @@ options:
   --timeout.tcp-closed DUR
   --timeout.udp DUR
   --timeout.icmp DUR
+  --allow-source CIDR[,CIDR...] count tunnel frames only from these outer source
+                               addresses (IPv4/IPv6); others: tunnel_source_not_allowed
+  --allow-vni VNI[,A-B...]     count only these VNIs; others: tunnel_vni_not_allowed
   --serve                      serve /metrics (Prometheus), / and /-/healthy, /-/ready
                                during the replay and, after it, until SIGINT/SIGTERM
   --web.listen-address ADDR    where --serve listens (default ${DEFAULT_LISTEN_ADDRESS};
@@ -57,6 +63,8 @@ options:
                                time to OUT (OpenMetrics, for promtool tsdb
                                create-blocks-from openmetrics; README "Backfill")
   --step DUR                   --openmetrics sampling step (default 15s)
+  --web.config.file FILE       TLS and basic auth for --serve (exporter-toolkit's
+                               web-config.yml format; README "Securing the web endpoint")
   -h, --help                   this help
 
 exit codes: 0 success, 2 bad command line, 3 a capture file is unreadable or
@@ -88,6 +96,9 @@ export async function replayCommand(args: string[]): Promise<number> {
         pace: { type: 'string' },
         openmetrics: { type: 'string' },
         step: { type: 'string' },
+        'web.config.file': { type: 'string' },
+        'allow-source': { type: 'string' },
+        'allow-vni': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -110,6 +121,9 @@ export async function replayCommand(args: string[]): Promise<number> {
     throw new UsageError('replay: --web.listen-address needs --serve');
   }
   const listen = parseListenAddress('--web.listen-address', values['web.listen-address'] ?? DEFAULT_LISTEN_ADDRESS);
+  if (values['web.config.file'] !== undefined && !values.serve) throw new UsageError('replay: --web.config.file needs --serve');
+  const webConfig = values['web.config.file'] === undefined ? undefined : loadWebConfig(values['web.config.file']);
+  if (Array.isArray(webConfig)) throw new ConfigError(webConfig.join('\n'));
 
   const flowsFormat = (values['flows-format'] ?? 'jsonl') as FlowFormat;
   if (!FLOW_FORMATS.includes(flowsFormat)) {
@@ -152,12 +166,19 @@ export async function replayCommand(args: string[]): Promise<number> {
         : undefined,
   });
   const pipeline = new Pipeline(decoder, tracker);
+  pipeline.allow = compileTunnelAllow(
+    allowList('--allow-source', values['allow-source'], parseCidr),
+    allowList('--allow-vni', values['allow-vni'], parseVniRange),
+  );
   // With flow records on stdout, the report moves to stderr.
   const reportOut = values.flows === '-' ? process.stderr : process.stdout;
   let replaying = true;
   const server = values.serve
     ? await servePipeline({
         listen,
+        webConfig,
+        // Refused logins go to stderr as JSON lines (stdout carries the report).
+        log: webConfig ? createRootLogger('warn', process.stderr).child({ component: 'web' }) : undefined,
         pipeline,
         sources: positionals,
         readiness: () =>
@@ -166,7 +187,7 @@ export async function replayCommand(args: string[]): Promise<number> {
     : undefined;
   if (server) {
     const where = formatListenAddress({ host: server.host, port: server.port });
-    process.stderr.write(`vxmon: serving http://${where}/metrics\n`);
+    process.stderr.write(`vxmon: serving ${server.tls ? 'https' : 'http'}://${where}/metrics\n`);
   }
 
   const backfill =
@@ -210,6 +231,18 @@ export async function replayCommand(args: string[]): Promise<number> {
   }
   if (result.error) throw result.error;
   return ExitCode.OK;
+}
+
+/** A comma list of CIDRs or VNI ranges, each checked by `parse` (which returns the problem as a string). */
+function allowList(flag: string, text: string | undefined, parse: (item: string) => unknown): string[] {
+  if (text === undefined) return [];
+  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const item of items) {
+    const r = parse(item);
+    if (typeof r === 'string') throw new UsageError(`replay: ${flag}: ${r}`);
+  }
+  if (items.length === 0) throw new UsageError(`replay: ${flag} needs at least one value`);
+  return items;
 }
 
 /** A whole number flag in [min, max], or a usage error naming the flag. */

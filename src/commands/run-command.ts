@@ -18,16 +18,24 @@ options:
   --config FILE                YAML configuration (env VXMON_CONFIG)
   --vxlan-port PORT[,PORT...]  UDP destination ports carrying VXLAN (default 4789)
   --reserved-bits POLICY       permissive (default) or strict
+  --allow-source CIDR[,...]    accept tunnel frames only from these outer source
+                               addresses (IPv4/IPv6 CIDRs; default any)
+  --allow-vni VNI[,A-B...]     accept only these VNIs (default any)
   --bpf FILTER                 libpcap filter (default: udp dst port <each VXLAN port>)
   --capture.buffer-size SIZE   libpcap ring size (default 256MiB)
   --web.listen-address ADDR    metrics and health endpoints (default :14789)
+  --web.config.file FILE       TLS and basic auth for every endpoint (Prometheus
+                               exporter-toolkit's web-config.yml format)
+  --web.headers-timeout DUR    request headers must arrive within (default 5s)
+  --web.request-timeout DUR    whole request must arrive within (default 10s)
+  --web.keep-alive-timeout DUR idle kept-alive connections closed after (default 30s)
   --log.level LEVEL            fatal, error, warn, info (default), debug, trace
   --log.summary-interval DUR   seconds between summary log lines (default 60s; 0 off)
   --ready.max-silence DUR      /-/ready fails after this long without a frame (default 60s)
   -h, --help                   this help
 
 signals: SIGHUP reloads the config file (VNI names, log level, summary
-interval, readiness); SIGTERM/SIGINT stop within 5 s with exit 0.
+interval, readiness, allow lists, web config file); SIGTERM/SIGINT stop within 5 s with exit 0.
 exit codes: 0 stopped cleanly, 2 bad flag or configuration (one line per
 problem), 4 a source or the web address could not be opened.`;
 

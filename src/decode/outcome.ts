@@ -49,6 +49,8 @@ export const OUTCOME_NAMES = [
   'inner_udp_too_short', //         37  fewer than 8 bytes of inner UDP header
   'inner_icmp_too_short', //        38  fewer than 4 bytes of inner ICMP/ICMPv6 header
   'internal_error', //              39  an exception escaped the decoder: a bug, counted not thrown
+  'tunnel_source_not_allowed', //   40  outer source outside --allow-source (tunnel-allow.ts)
+  'tunnel_vni_not_allowed', //      41  VNI outside --allow-vni (tunnel-allow.ts)
 ] as const;
 
 export type OutcomeName = (typeof OUTCOME_NAMES)[number];
@@ -105,6 +107,8 @@ export const enum Outcome {
   INNER_UDP_TOO_SHORT = 37,
   INNER_ICMP_TOO_SHORT = 38,
   INTERNAL_ERROR = 39,
+  TUNNEL_SOURCE_NOT_ALLOWED = 40,
+  TUNNEL_VNI_NOT_ALLOWED = 41,
 }
 
 export type OutcomeCode = Outcome;

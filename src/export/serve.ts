@@ -4,6 +4,8 @@ import { startWebServer, type Readiness, type WebServer } from './http-server.js
 import type { ListenAddress } from './listen-address.js';
 import { createMetrics } from './metrics.js';
 import { landingVnis } from './landing-page.js';
+import type { WebConfig } from './web-config.js';
+import type { Logger } from '../log.js';
 
 /** vxmon's version, from package.json (one read at start, not per scrape). */
 export function vxmonVersion(): string {
@@ -14,6 +16,8 @@ export function vxmonVersion(): string {
 /** Starts the web endpoints over one pipeline's numbers. */
 export function servePipeline(opts: {
   listen: ListenAddress;
+  webConfig?: WebConfig;
+  log?: Logger;
   pipeline: Pipeline;
   sources: string[];
   readiness: () => Readiness;
@@ -22,6 +26,8 @@ export function servePipeline(opts: {
   const startedAt = new Date();
   return startWebServer({
     listen: opts.listen,
+    webConfig: opts.webConfig,
+    log: opts.log,
     registries: createMetrics({ pipeline: () => opts.pipeline, version }),
     readiness: opts.readiness,
     landing: () => ({ version, startedAt, sources: opts.sources, vnis: landingVnis(opts.pipeline) }),

@@ -1,11 +1,17 @@
 /**
- * Where closed flows go during a replay: formatted (flow-records.ts) and
- * written in 64 KiB batches with writeSync, so a replay of millions of flows
- * never queues them in memory; and, for `--top`, summed per VNI and
- * direction into the largest talkers by bytes. Runs per closed flow, never
- * per packet.
+ * Where closed flows go: formatted (flow-records.ts) and written in 64 KiB
+ * batches with writeSync, so a replay of millions of flows never queues them
+ * in memory; and, for `--top`, summed per VNI and direction into the largest
+ * talkers by bytes. Runs per closed flow, never per packet.
+ *
+ * Line-atomic: a batch holds only whole lines and goes out in one write(2),
+ * so a process killed between writes leaves whole lines. The kernel can
+ * still cut a write short when SIGKILL arrives while it copies a multi-page
+ * write (Linux checks for a fatal signal between pages), so the daemon opens
+ * its file in append mode (a restart keeps the records already written)
+ * and first cuts any unfinished last line such a kill left behind.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { flowToJson, flowToVpcLines, VPC_FLOW_LOG_HEADER, type FlowFormat } from '../export/flow-records.js';
 import { formatIpv4, formatIpv6 } from '../export/address-class.js';
@@ -13,27 +19,44 @@ import type { FlowRecord } from '../session/session-tracker.js';
 
 const BATCH_BYTES = 64 * 1024;
 
+export interface FlowWriterOptions {
+  /** Keep what the file holds and write after it (the daemon); a replay starts the file afresh. */
+  append?: boolean;
+}
+
 export class FlowWriter {
   private readonly fd: number;
   private batch = '';
   flows = 0;
+  /** Bytes of an unfinished last line cut when an existing file was opened to append (a kill mid-write). */
+  readonly repairedBytes: number = 0;
 
   constructor(
     readonly path: string,
     private readonly format: FlowFormat,
+    opts: FlowWriterOptions = {},
   ) {
+    let existing = 0;
     if (path === '-') {
       this.fd = 1;
     } else {
       try {
-        this.fd = openSync(path, 'w');
+        this.fd = openSync(path, opts.append ? 'a+' : 'w');
+        if (opts.append) {
+          const size = fstatSync(this.fd).size;
+          existing = lastLineEnd(this.fd, size);
+          if (existing < size) {
+            ftruncateSync(this.fd, existing);
+            this.repairedBytes = size - existing;
+          }
+        }
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
         throw new InputError('E_INPUT_OPEN', path, -1, `cannot write flow records: ${why}`);
       }
     }
-    if (format === 'vpc-flow-log') this.batch = VPC_FLOW_LOG_HEADER + '\n';
+    if (format === 'vpc-flow-log' && existing === 0) this.batch = VPC_FLOW_LOG_HEADER + '\n';
   }
 
   write(r: FlowRecord): void {
@@ -54,6 +77,19 @@ export class FlowWriter {
     this.flush();
     if (this.fd !== 1) closeSync(this.fd);
   }
+}
+
+/** Length of the file up to and including its last newline (0 if it has none). */
+function lastLineEnd(fd: number, size: number): number {
+  const chunk = Buffer.allocUnsafe(64 * 1024);
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - chunk.length);
+    const n = readSync(fd, chunk, 0, end - start, start);
+    const i = chunk.subarray(0, n).lastIndexOf(0x0a);
+    if (i >= 0) return start + i + 1;
+    end = start;
+  }
+  return 0;
 }
 
 export interface Talker {

@@ -17,6 +17,12 @@
  * The hash is a 32-bit number (a MurmurHash3-style word mix written here);
  * the table resolves collisions by comparing every field.
  *
+ * Addresses and the hash are kept as int32 (`| 0`), not uint32 (`>>> 0`):
+ * the bits are the same, but an int32 is a small integer to V8, while a
+ * uint32 at or above 2^31 (any address from 128.0.0.0, half of all hashes)
+ * is a heap number, and storing one in an object field allocates, once per
+ * packet. Endpoints are still ordered as unsigned numbers.
+ *
  * One FlowKey instance is filled per packet and reused: no allocation.
  */
 import { IpProto, type PacketView } from '../decode/packet-view.js';
@@ -25,7 +31,7 @@ export class FlowKey {
   declare vniKey: number;
   declare ipVersion: number; // 4 or 6
   declare proto: number;
-  /** Lower endpoint's address: IPv4 in loA only; IPv6 as four uint32, most significant first. */
+  /** Lower endpoint's address as int32 bits: IPv4 in loA only; IPv6 as four words, most significant first. */
   declare loA: number;
   declare loB: number;
   declare loC: number;
@@ -91,7 +97,7 @@ function finalMix(h: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return h >>> 0;
+  return h | 0;
 }
 
 /** Hash of a filled key's canonical fields (both directions give the same value). */
@@ -142,11 +148,11 @@ export function fillFlowKey(key: FlowKey, view: PacketView, icmpId: number): boo
     const d = view.innerDst4 >>> 0;
     rev = s > d || (s === d && sp > dp);
     if (rev) {
-      key.loA = d;
-      key.hiA = s;
+      key.loA = d | 0;
+      key.hiA = s | 0;
     } else {
-      key.loA = s;
-      key.hiA = d;
+      key.loA = s | 0;
+      key.hiA = d | 0;
     }
     key.loB = key.loC = key.loD = key.hiB = key.hiC = key.hiD = 0;
   } else {
@@ -156,11 +162,11 @@ export function fillFlowKey(key: FlowKey, view: PacketView, icmpId: number): boo
     if (c === 0) c = sp > dp ? 1 : 0;
     rev = c > 0;
     if (rev) {
-      key.loA = da; key.loB = db; key.loC = dc; key.loD = dd;
-      key.hiA = sa; key.hiB = sb; key.hiC = sc; key.hiD = sd;
+      key.loA = da | 0; key.loB = db | 0; key.loC = dc | 0; key.loD = dd | 0;
+      key.hiA = sa | 0; key.hiB = sb | 0; key.hiC = sc | 0; key.hiD = sd | 0;
     } else {
-      key.loA = sa; key.loB = sb; key.loC = sc; key.loD = sd;
-      key.hiA = da; key.hiB = db; key.hiC = dc; key.hiD = dd;
+      key.loA = sa | 0; key.loB = sb | 0; key.loC = sc | 0; key.loD = sd | 0;
+      key.hiA = da | 0; key.hiB = db | 0; key.hiC = dc | 0; key.hiD = dd | 0;
     }
   }
   key.reversed = rev;

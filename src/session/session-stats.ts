@@ -87,6 +87,8 @@ export interface VniSessionFigures {
 export class SessionStats {
   values = new Float64Array(16 * SESSION_COLUMN_COUNT);
   hist = new Float64Array(16 * HIST_PER_ROW);
+  /** Samples per (row, histogram): kept apart so that observe() need not add up HIST_BUCKETS counts per sample. */
+  histN = new Float64Array(16 * 3);
   keys: number[] = [];
   private readonly rowByKey = new Map<number, number>();
   private lastKey = -1;
@@ -116,6 +118,9 @@ export class SessionStats {
       const h = new Float64Array(this.hist.length * 2);
       h.set(this.hist);
       this.hist = h;
+      const n = new Float64Array(this.histN.length * 2);
+      n.set(this.histN);
+      this.histN = n;
     }
     this.keys.push(key);
     this.rowByKey.set(key, row);
@@ -127,17 +132,14 @@ export class SessionStats {
     this.hist[row * HIST_PER_ROW + h * HIST_BUCKETS + bucket]++;
     const v = this.values;
     const b = row * SESSION_COLUMN_COUNT + SCol.RTT_CLIENT_MIN + 3 * h;
-    const n = this.histCount(row, h);
+    const n = ++this.histN[row * 3 + h];
     if (n === 1 || us < v[b]) v[b] = us;
     if (n === 1 || us > v[b + 1]) v[b + 1] = us;
     v[b + 2] += us;
   }
 
   histCount(row: number, h: number): number {
-    const base = row * HIST_PER_ROW + h * HIST_BUCKETS;
-    let n = 0;
-    for (let i = 0; i < HIST_BUCKETS; i++) n += this.hist[base + i];
-    return n;
+    return this.histN[row * 3 + h];
   }
 
   get(row: number, col: number): number {

@@ -7,9 +7,11 @@
  *   typed-array column indexed by that id; per-direction fields are
  *   interleaved (`pkts[2 * id + dir]`, dir 0 = the canonical lower endpoint,
  *   1 = the higher). No object exists per session.
- * - The index is a Uint32Array of `indexCapacity` slots (about 4/3 of the row
- *   capacity) holding `id + 1` (0 = empty), linear probing from
- *   `hash % indexCapacity`. A lookup compares the stored 32-bit hash first and
+ * - The index is a Uint32Array of `indexCapacity` slots (the power of two at
+ *   or above 4/3 of the row capacity: load factor 0.375 to 0.75) holding
+ *   `id + 1` (0 = empty), linear probing from `hash & indexMask`. A mask, not
+ *   `%`: the hash is a uint32, often above 2^31, and `%` on such a number is
+ *   a floating-point remainder (a call to fmod) on every lookup. A lookup compares the stored 32-bit hash first and
  *   then every key field, so hash collisions are resolved by full compare.
  *   Removal uses backward-shift deletion: no tombstones, probe chains stay short.
  * - IPv4 addresses live in the row (addrLo / addrHi). IPv6 addresses live in
@@ -46,6 +48,11 @@ function grownU32(a: Uint32Array, n: number): Uint32Array<ArrayBuffer> {
   b.set(a);
   return b;
 }
+function grownI32(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
 function grownF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
   const b = new Float64Array(n);
   b.set(a);
@@ -71,12 +78,14 @@ export class SessionTable {
 
   index = new Uint32Array(0);
   indexCapacity = 0;
+  /** indexCapacity - 1 (a power of two minus one). */
+  indexMask = 0;
 
-  // --- key columns ---
-  hash = new Uint32Array(0);
+  // --- key columns (hash and addresses as int32, the way FlowKey holds them) ---
+  hash = new Int32Array(0);
   vniKey = new Uint32Array(0);
-  addrLo = new Uint32Array(0); // IPv4 lower address, or IPv6 pool slot
-  addrHi = new Uint32Array(0); // IPv4 higher address
+  addrLo = new Int32Array(0); // IPv4 lower address, or IPv6 pool slot
+  addrHi = new Int32Array(0); // IPv4 higher address
   ports = new Uint32Array(0); // loPort * 2^16 + hiPort
   proto = new Uint8Array(0);
   ipVersion = new Uint8Array(0);
@@ -98,9 +107,10 @@ export class SessionTable {
   firstUs = new Float64Array(0); // frame time, integer microseconds since 1970
   lastUs = new Float64Array(0);
   tcpFlagsOr = new Uint8Array(0);
-  nextSeq = new Uint32Array(0); // highest sequence seen + 1 (SYN and FIN count one)
-  holeStart = new Uint32Array(0);
-  holeEnd = new Uint32Array(0);
+  // Sequence numbers as int32 bits (tcp-state.ts compares them mod 2^32).
+  nextSeq = new Int32Array(0); // highest sequence seen + 1 (SYN and FIN count one)
+  holeStart = new Int32Array(0);
+  holeEnd = new Int32Array(0);
 
   // --- per session TCP figures ---
   handshakeUs = new Float64Array(0); // time of the SYN, then of the SYN-ACK
@@ -116,8 +126,8 @@ export class SessionTable {
   /** Free rows, chained through the `next` column (a row is either on an LRU list or here). */
   private freeHead = NIL;
 
-  // --- IPv6 address pool: 8 uint32 per slot (lo a..d, hi a..d) ---
-  v6 = new Uint32Array(0);
+  // --- IPv6 address pool: 8 int32 per slot (lo a..d, hi a..d) ---
+  v6 = new Int32Array(0);
   private v6Free = new Uint32Array(0);
   private v6FreeTop = 0;
   private v6Capacity = 0;
@@ -142,15 +152,15 @@ export class SessionTable {
   /** Row of the session with this key, or NIL. */
   lookup(k: FlowKey): number {
     const index = this.index;
-    const cap = this.indexCapacity;
+    const mask = this.indexMask;
     const h = k.hash;
-    let i = h % cap;
+    let i = h & mask;
     for (;;) {
       const e = index[i];
       if (e === 0) return NIL;
       const id = e - 1;
       if (this.hash[id] === h && this.matches(id, k)) return id;
-      i = i + 1 === cap ? 0 : i + 1;
+      i = (i + 1) & mask;
     }
   }
 
@@ -241,25 +251,25 @@ export class SessionTable {
 
   private indexPut(id: number): void {
     const index = this.index;
-    const cap = this.indexCapacity;
-    let i = this.hash[id] % cap;
-    while (index[i] !== 0) i = i + 1 === cap ? 0 : i + 1;
+    const mask = this.indexMask;
+    let i = this.hash[id] & mask;
+    while (index[i] !== 0) i = (i + 1) & mask;
     index[i] = id + 1;
   }
 
   private indexDelete(id: number): void {
     const index = this.index;
-    const cap = this.indexCapacity;
-    let hole = this.hash[id] % cap;
-    while (index[hole] !== id + 1) hole = hole + 1 === cap ? 0 : hole + 1;
+    const mask = this.indexMask;
+    let hole = this.hash[id] & mask;
+    while (index[hole] !== id + 1) hole = (hole + 1) & mask;
     // Backward shift: pull later entries of the probe run into the hole
     // unless their home slot lies cyclically in (hole, j].
     let j = hole;
     for (;;) {
-      j = j + 1 === cap ? 0 : j + 1;
+      j = (j + 1) & mask;
       const e = index[j];
       if (e === 0) break;
-      const home = this.hash[e - 1] % cap;
+      const home = this.hash[e - 1] & mask;
       const stays = hole < j ? home > hole && home <= j : home > hole || home <= j;
       if (!stays) {
         index[hole] = e;
@@ -313,10 +323,10 @@ export class SessionTable {
     const old = this.capacity;
     if (rows <= old) return;
     const r2 = rows * 2;
-    this.hash = grownU32(this.hash, rows);
+    this.hash = grownI32(this.hash, rows);
     this.vniKey = grownU32(this.vniKey, rows);
-    this.addrLo = grownU32(this.addrLo, rows);
-    this.addrHi = grownU32(this.addrHi, rows);
+    this.addrLo = grownI32(this.addrLo, rows);
+    this.addrHi = grownI32(this.addrHi, rows);
     this.ports = grownU32(this.ports, rows);
     this.proto = grownU8(this.proto, rows);
     this.ipVersion = grownU8(this.ipVersion, rows);
@@ -334,9 +344,9 @@ export class SessionTable {
     this.firstUs = grownF64(this.firstUs, r2);
     this.lastUs = grownF64(this.lastUs, r2);
     this.tcpFlagsOr = grownU8(this.tcpFlagsOr, r2);
-    this.nextSeq = grownU32(this.nextSeq, r2);
-    this.holeStart = grownU32(this.holeStart, r2);
-    this.holeEnd = grownU32(this.holeEnd, r2);
+    this.nextSeq = grownI32(this.nextSeq, r2);
+    this.holeStart = grownI32(this.holeStart, r2);
+    this.holeEnd = grownI32(this.holeEnd, r2);
     this.handshakeUs = grownF64(this.handshakeUs, rows);
     this.rttServerUs = grownU32(this.rttServerUs, rows);
     this.rttClientUs = grownU32(this.rttClientUs, rows);
@@ -355,9 +365,12 @@ export class SessionTable {
     }
     this.capacity = rows;
 
-    // Index: about 4/3 of the rows (load factor ≤ 0.75), rebuilt.
-    this.indexCapacity = Math.ceil((rows * 4) / 3) + 1;
-    this.index = new Uint32Array(this.indexCapacity);
+    // Index: the power of two at or above 4/3 of the rows (load factor ≤ 0.75), rebuilt.
+    let slots = 1;
+    while (slots < Math.ceil((rows * 4) / 3) + 1) slots *= 2;
+    this.indexCapacity = slots;
+    this.indexMask = slots - 1;
+    this.index = new Uint32Array(slots);
     for (let cls = 0; cls < LRU_CLASS_COUNT; cls++) {
       for (let id = this.head[cls]; id !== NIL; id = this.next[id]) this.indexPut(id);
     }
@@ -367,7 +380,7 @@ export class SessionTable {
     if (this.v6FreeTop === 0) {
       const old = this.v6Capacity;
       const cap = old === 0 ? 64 : old * 2;
-      this.v6 = grownU32(this.v6, cap * 8);
+      this.v6 = grownI32(this.v6, cap * 8);
       const free = new Uint32Array(cap);
       let top = 0;
       for (let s = cap - 1; s >= old; s--) free[top++] = s;

@@ -222,7 +222,7 @@ export class SessionTracker {
     if (isTcp) {
       t.tcpFlagsOr[d] |= view.tcpFlags;
       const stateBefore = t.state[id];
-      const measured = tcpPacket(t, id, dir, view, nowUs, this.stats.values, statsRow * SESSION_COLUMN_COUNT);
+      const measured = tcpPacket(t, id, dir, view, this.stats.values, statsRow * SESSION_COLUMN_COUNT);
       const state = t.state[id];
       if (stateBefore === TcpState.NONE && (t.bits[id] & Bit.MID_STREAM) !== 0) {
         this.stats.values[statsRow * SESSION_COLUMN_COUNT + SCol.TCP_MID_STREAM]++;

@@ -12,8 +12,9 @@
  *   higher port, taken as the ephemeral one (`port`); equal ports: the sender
  *   of the first packet seen (`first_packet`).
  * - Handshake RTT as seen at the mirror: server side = SYN → SYN-ACK (the
- *   latest SYN, if the client retransmitted it); client side = SYN-ACK → the
- *   first packet from the initiator that acknowledges it.
+ *   latest SYN, if the client retransmitted it); client side = SYN-ACK (the
+ *   latest, if the server retransmitted it) → the first packet from the
+ *   initiator that acknowledges it.
  * - nextSeq[dir]: one past the highest sequence number seen from `dir` (SYN
  *   and FIN count one each). A segment with data (or FIN) that starts beyond
  *   it opens a gap ("hole"; one tracked per direction). A segment lying
@@ -160,17 +161,21 @@ export function isNewSynOnClosed(state: number, flags: number): boolean {
 }
 
 /**
- * Apply one TCP packet from direction `dir` to session `id` at frame time
- * `nowUs`. Event counters go to `ev[evBase + TcpEventCol.*]` (the session's
- * VNI row); RTTs measured here are returned through the table columns and
- * the RTT_* bits (the tracker observes them in its histograms).
+ * Apply one TCP packet from direction `dir` to session `id`. Its frame time is
+ * `t.lastUs[2 * id + dir]`, which the caller sets before the call: read from
+ * the column rather than passed, because a µs timestamp is no small integer
+ * and V8 boxes such a number (allocates) to pass it to a call it does not
+ * inline, once per packet. Event counters go to `ev[evBase + TcpEventCol.*]`
+ * (the session's VNI row); RTTs measured here are returned through the table
+ * columns and the RTT_* bits (the tracker observes them in its histograms).
  * Returns a bit set: 1 = server RTT measured now, 2 = client RTT measured now.
  */
-export function tcpPacket(t: SessionTable, id: number, dir: number, view: PacketView, nowUs: number, ev: Float64Array, evBase: number): number {
+export function tcpPacket(t: SessionTable, id: number, dir: number, view: PacketView, ev: Float64Array, evBase: number): number {
   const flags = view.tcpFlags;
   const other = dir ^ 1;
   const dd = 2 * id + dir;
   const od = 2 * id + other;
+  const nowUs = t.lastUs[dd];
   let bits = t.bits[id];
   let state = t.state[id];
   let measured = 0;
@@ -194,11 +199,13 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
     ev[evBase + TcpEventCol.ZERO_WINDOWS]++;
   }
 
-  const seq = view.tcpSeq >>> 0;
+  // Sequence and acknowledgement numbers as int32 bits (`| 0`, like the table's
+  // columns): small integers to V8, so passing them to seq.ts never boxes them.
+  const seq = view.tcpSeq | 0;
   const len = view.payloadLength;
 
   if (flags & SYN) {
-    const synEnd = (seq + 1 + len) >>> 0;
+    const synEnd = (seq + 1 + len) | 0;
     if ((flags & ACK) === 0) {
       if (state === TcpState.NONE) {
         t.initiator[id] = dir;
@@ -234,12 +241,14 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
       } else if (state === TcpState.SYN_RECEIVED && dir !== t.initiator[id]) {
         if (t.synRetrans[id] < 255) t.synRetrans[id]++;
         ev[evBase + TcpEventCol.SYN_RETRANS]++;
+        // The client answers the SYN-ACK that reached it, the latest one (as the server side counts from the latest SYN).
+        t.handshakeUs[id] = nowUs;
       }
     }
   } else {
     // Handshake progress.
     if (state === TcpState.SYN_RECEIVED) {
-      if (dir === t.initiator[id] && (flags & ACK) !== 0 && (bits & (Bit.SEQ_INIT << other)) !== 0 && view.tcpAck >>> 0 === t.nextSeq[od]) {
+      if (dir === t.initiator[id] && (flags & ACK) !== 0 && (bits & (Bit.SEQ_INIT << other)) !== 0 && (view.tcpAck | 0) === t.nextSeq[od]) {
         const rtt = nowUs - t.handshakeUs[id];
         t.rttClientUs[id] = rtt > 0 ? rtt : 0;
         bits |= Bit.RTT_CLIENT;
@@ -257,11 +266,11 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
     const segLen = len + (flags & FIN ? 1 : 0);
     const seqInit = Bit.SEQ_INIT << dir;
     if ((bits & seqInit) === 0) {
-      t.nextSeq[dd] = (seq + segLen) >>> 0;
+      t.nextSeq[dd] = (seq + segLen) | 0;
       bits |= seqInit;
     } else if (segLen > 0) {
       const nx = t.nextSeq[dd];
-      const end = (seq + segLen) >>> 0;
+      const end = (seq + segLen) | 0;
       const hole = Bit.HOLE << dir;
       if (seqGT(seq, nx)) {
         if ((bits & hole) === 0) {
@@ -291,7 +300,7 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
 
   // What this packet acknowledges of the other side's bytes.
   if ((flags & ACK) !== 0 && (bits & (Bit.SEQ_INIT << other)) !== 0) {
-    const a = view.tcpAck >>> 0;
+    const a = view.tcpAck | 0;
     const nx = t.nextSeq[od];
     let unseen = 0;
     if (seqGT(a, nx)) {

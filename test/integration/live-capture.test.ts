@@ -1,17 +1,18 @@
 /**
  * `vxmon run` on genuine VXLAN made by the Linux kernel (test/integration/netns.ts):
  *  - libpcap (through cap) on the root end of a veth, while UDP datagrams go
- *    over a kernel VXLAN device (VNI 4242) to an echo server in a namespace;
+ *    over a kernel VXLAN device (VNI 42) to an echo server in a namespace;
  *  - a UDP socket source on port 14790, where a kernel VXLAN device in the
- *    namespace (VNI 4343) sends datagrams.
+ *    namespace (VNI 43) sends datagrams.
  * Expected counts are hand counts of what the test sends: N datagrams out and N
- * echoes back are 2N inner UDP packets in VNI 4242; M datagrams one way are M
- * frames in VNI 4343. IPv6 is off on the overlay devices so nothing else is UDP.
+ * echoes back are 2N inner UDP packets in VNI 42; M datagrams one way are M
+ * frames in VNI 43. IPv6 is off on the overlay devices so nothing else is UDP.
  * Needs root; skipped with a message otherwise (never under CI, which runs as root).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { createSocket } from 'node:dgram';
+import { connect, type Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,8 +24,8 @@ import { canMakeNetns, makeTestNet, type TestNet } from './netns.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
-const N = 20; // datagrams echoed over VNI 4242
-const M = 15; // datagrams sent one way over VNI 4343
+const N = 20; // datagrams echoed over VNI 42
+const M = 15; // datagrams sent one way over VNI 43
 
 const netOk = canMakeNetns();
 let capOk = true;
@@ -77,7 +78,7 @@ suite('vxmon run on kernel VXLAN between network namespaces', () => {
       s.bind(7777, '192.168.213.2', () => console.log('echo ready'));`], { stdio: ['ignore', 'pipe', 'inherit'] });
     await until('the echo server', async () => ((await new Promise((r) => echo.stdout!.once('data', r))) ? true : undefined));
 
-    writeFileSync(config, `flows:\n  path: ${flowsPath}\nvnis:\n  4242: {name: kernel-vxlan, account: "000000000000"}\n`);
+    writeFileSync(config, `flows:\n  path: ${flowsPath}\nvnis:\n  42: {name: kernel-vxlan, account: "000000000000"}\n`);
     vxmon = spawn(process.execPath, [CLI, 'run', '--interface', net.rootIf, '--listen-udp', `${net.rootAddr}:14790`,
       '--web.listen-address', '127.0.0.1:0', '--log.summary-interval', '0', '--timeout.tcp-closed', '1s', '--config', config],
       { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -99,7 +100,7 @@ suite('vxmon run on kernel VXLAN between network namespaces', () => {
 
   const metrics = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
 
-  it('libpcap source: N datagrams and their N echoes are 2N inner UDP packets in VNI 4242', async () => {
+  it('libpcap source: N datagrams and their N echoes are 2N inner UDP packets in VNI 42', async () => {
     const sock = createSocket('udp4');
     let echoes = 0;
     sock.on('message', () => echoes++);
@@ -108,15 +109,15 @@ suite('vxmon run on kernel VXLAN between network namespaces', () => {
     sock.close();
     const text = await until('the counts', async () => {
       const t = await metrics();
-      return sample(t, 'vxmon_vni_inner_packets_total{tunnel="vxlan",vni="4242",l4="udp"}') === 2 * N ? t : undefined;
+      return sample(t, 'vxmon_vni_inner_packets_total{tunnel="vxlan",vni="42",l4="udp"}') === 2 * N ? t : undefined;
     });
     expect(sample(text, `vxmon_capture_up{source="pcap:${net.rootIf}"}`)).toBe(1);
     expect(sample(text, `vxmon_source_frames_total{source="pcap:${net.rootIf}",outcome="decoded"}`)).toBeGreaterThanOrEqual(2 * N);
-    expect(sample(text, 'vxmon_vni_info{vni="4242",name="kernel-vxlan",account="000000000000",eni=""}')).toBe(1);
+    expect(sample(text, 'vxmon_vni_info{vni="42",name="kernel-vxlan",account="000000000000",eni=""}')).toBe(1);
     expect((await fetch(`http://127.0.0.1:${port}/-/ready`)).status).toBe(200);
   });
 
-  it('UDP socket source: M datagrams over VNI 4343 to port 14790 are M frames', async () => {
+  it('UDP socket source: M datagrams over VNI 43 to port 14790 are M frames', async () => {
     net.nsExec([process.execPath, '-e', `
       const s = require('node:dgram').createSocket('udp4');
       let n = 0;
@@ -124,9 +125,9 @@ suite('vxmon run on kernel VXLAN between network namespaces', () => {
       next();`]);
     const text = await until('the socket counts', async () => {
       const t = await metrics();
-      return sample(t, 'vxmon_vni_frames_total{tunnel="vxlan",vni="4343"}') === M ? t : undefined;
+      return sample(t, 'vxmon_vni_frames_total{tunnel="vxlan",vni="43"}') === M ? t : undefined;
     });
-    expect(sample(text, 'vxmon_vni_inner_packets_total{tunnel="vxlan",vni="4343",l4="udp"}')).toBe(M);
+    expect(sample(text, 'vxmon_vni_inner_packets_total{tunnel="vxlan",vni="43",l4="udp"}')).toBe(M);
     expect(sample(text, `vxmon_source_frames_total{source="udp:${net.rootAddr}:14790",outcome="decoded"}`)).toBe(M);
     expect(sample(text, `vxmon_udp_receive_drops_total{source="udp:${net.rootAddr}:14790"}`)).toBe(0);
   });
@@ -147,7 +148,7 @@ suite('vxmon run on kernel VXLAN between network namespaces', () => {
       });
       expect(body).toBe('hello over vxlan');
       execFileSync('ping', ['-c', '3', '-i', '0.2', '-W', '2', '192.168.213.2'], { stdio: 'ignore' });
-      const vni = 'tunnel="vxlan",vni="4242"';
+      const vni = 'tunnel="vxlan",vni="42"';
       // A FIN-closed session lingers --timeout.tcp-closed (1 s here) before it counts as closed; the daemon
       // sweeps once a second on its own clock, with no further packets needed.
       const text = await until('the closed session', async () => {
@@ -175,44 +176,89 @@ suite('vxmon run on kernel VXLAN between network namespaces', () => {
   });
 
   it('SIGHUP reloads VNI names; a bad config is refused and the old one kept', async () => {
-    writeFileSync(config, `flows:\n  path: ${flowsPath}\nvnis:\n  4242: renamed-mirror\n`);
+    writeFileSync(config, `flows:\n  path: ${flowsPath}\nvnis:\n  42: renamed-mirror\n`);
     vxmon.kill('SIGHUP');
     await until('the new name', async () =>
-      sample(await metrics(), 'vxmon_vni_info{vni="4242",name="renamed-mirror",account="",eni=""}') === 1 ? true : undefined);
+      sample(await metrics(), 'vxmon_vni_info{vni="42",name="renamed-mirror",account="",eni=""}') === 1 ? true : undefined);
     expect(sample(await metrics(), 'vxmon_config_last_reload_successful')).toBe(1);
 
-    writeFileSync(config, 'vnis:\n  4242: {nmae: typo}\n');
+    writeFileSync(config, 'vnis:\n  42: {nmae: typo}\n');
     vxmon.kill('SIGHUP');
     const text = await until('the failed reload', async () => {
       const t = await metrics();
       return sample(t, 'vxmon_config_last_reload_successful') === 0 ? t : undefined;
     });
-    expect(sample(text, 'vxmon_vni_info{vni="4242",name="renamed-mirror",account="",eni=""}')).toBe(1);
+    expect(sample(text, 'vxmon_vni_info{vni="42",name="renamed-mirror",account="",eni=""}')).toBe(1);
     expect(stdout).toMatch(/"msg":"reload failed; keeping the previous configuration"/);
     const post = await fetch(`http://127.0.0.1:${port}/-/reload`, { method: 'POST' });
     expect(post.status).toBe(500);
-    expect(await post.text()).toMatch(/vnis\.4242: needs a name/);
+    expect(await post.text()).toMatch(/vnis\.42: needs a name/);
   });
 
-  it('SIGTERM stops it within 5 s with exit 0, writing the open sessions as shutdown', async () => {
-    const t0 = Date.now();
-    const code = await new Promise<number | null>((resolve) => {
-      vxmon.once('exit', (c) => resolve(c));
-      vxmon.kill('SIGTERM');
-    });
-    expect(code).toBe(0);
-    expect(Date.now() - t0).toBeLessThan(5000);
+  it('SIGTERM during traffic stops it within 5 s with exit 0, writing every open session as shutdown', async () => {
+    // K TCP connections held open across the overlay (a server in the namespace that accepts and keeps them),
+    // and a UDP stream still flowing when SIGTERM arrives: every one of them must get a record.
+    const K = 5;
+    const holder = spawn('ip', ['netns', 'exec', net.ns, process.execPath, '-e', `
+      const held = [];
+      require('node:net').createServer((c) => held.push(c)).listen(8081, '192.168.213.2', () => console.log('holder ready'));`],
+      { stdio: ['ignore', 'pipe', 'inherit'] });
+    const clients: Socket[] = [];
+    const stream = createSocket('udp4');
+    let timer: NodeJS.Timeout | undefined;
+    let streamPort = 0;
+    try {
+      await until('the holding server', async () => ((await new Promise((r) => holder.stdout!.once('data', r))) ? true : undefined));
+      for (let i = 0; i < K; i++) {
+        clients.push(await new Promise<Socket>((resolve, reject) => {
+          const c = connect({ host: '192.168.213.2', port: 8081 }, () => c.write('held open', () => resolve(c)));
+          c.once('error', reject);
+        }));
+      }
+      const heldPorts = clients.map((c) => c.localPort);
+      const vni = 'tunnel="vxlan",vni="42"';
+      await until('the held sessions', async () =>
+        (sample(await metrics(), `vxmon_tcp_sessions_active{${vni}}`) ?? 0) >= K ? true : undefined);
+      await new Promise<void>((r) => stream.bind(0, '192.168.213.1', r));
+      streamPort = stream.address().port;
+      let streamed = 0;
+      timer = setInterval(() => stream.send(`stream ${streamed++}`, 7777, '192.168.213.2'), 2);
+      await until('the UDP stream', async () => (streamed >= 20 ? true : undefined));
+
+      const t0 = Date.now();
+      const code = await new Promise<number | null>((resolve) => {
+        vxmon.once('exit', (c) => resolve(c));
+        vxmon.kill('SIGTERM');
+      });
+      expect(code).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      const flows = readFileSync(flowsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      for (const p of heldPorts) {
+        const f = flows.filter((x) => x.protocol === 'tcp' && x.initiator === `192.168.213.1:${p}`);
+        expect(f, `flow record of the held connection from port ${p}`).toHaveLength(1);
+        expect(f[0]).toMatchObject({ vni: 42, responder: '192.168.213.2:8081', close_reason: 'shutdown', initiator_method: 'syn' });
+      }
+      const streamFlow = flows.filter((x) => x.protocol === 'udp' && x.initiator === `192.168.213.1:${streamPort}`);
+      expect(streamFlow).toHaveLength(1);
+      expect(streamFlow[0].close_reason).toBe('shutdown');
+      expect(streamFlow[0].initiator_to_responder.packets).toBeGreaterThanOrEqual(20);
+    } finally {
+      clearInterval(timer);
+      stream.close();
+      for (const c of clients) c.destroy();
+      holder.kill('SIGKILL');
+    }
     expect(stdout).toMatch(/"msg":"stopped"/);
     // The UDP flows were still open (UDP idle timeout 120 s): their records are written at stop.
     // The HTTP session had closed by fin before; its record is there too, with both RTTs.
     const flows = readFileSync(flowsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    const echo = flows.find((f) => f.vni === 4242 && f.protocol === 'udp');
+    const echo = flows.find((f) => f.vni === 42 && f.protocol === 'udp' && f.initiator !== `192.168.213.1:${streamPort}`);
     expect(echo).toMatchObject({ responder: '192.168.213.2:7777', close_reason: 'shutdown', one_sided: false });
     expect([echo.initiator_to_responder.packets, echo.responder_to_initiator.packets]).toEqual([N, N]);
-    const oneWay = flows.find((f) => f.vni === 4343 && f.protocol === 'udp');
+    const oneWay = flows.find((f) => f.vni === 43 && f.protocol === 'udp');
     expect(oneWay).toMatchObject({ responder: '192.168.214.1:9999', close_reason: 'shutdown', one_sided: true });
     expect(oneWay.initiator_to_responder.packets).toBe(M);
-    const httpFlow = flows.find((f) => f.vni === 4242 && f.protocol === 'tcp');
+    const httpFlow = flows.find((f) => f.vni === 42 && f.responder === '192.168.213.2:8080');
     expect(httpFlow).toMatchObject({ responder: '192.168.213.2:8080', initiator_method: 'syn' });
     expect(httpFlow.close_reason).toBe('fin');
     expect(httpFlow.rtt_client_seconds).toBeGreaterThan(0);

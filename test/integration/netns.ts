@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
  *
  *   root ns                                   namespace <ns>
  *   <p>a 10.213.N.1/30  <---- veth ---->      <p>b 10.213.N.2/30
- *   <p>x vxlan VNI 4242 192.168.213.1/24      <p>y vxlan VNI 4242 192.168.213.2/24 (dstport 4789)
- *                                             <p>z vxlan VNI 4343 192.168.214.2/24 (dstport 14790,
+ *   <p>x vxlan VNI 42 192.168.213.1/24      <p>y vxlan VNI 42 192.168.213.2/24 (dstport 4789)
+ *                                             <p>z vxlan VNI 43 192.168.214.2/24 (dstport 14790,
  *                                                 to 10.213.N.1, where a UDP socket can listen)
  */
 export interface TestNet {
@@ -62,11 +62,11 @@ export function makeTestNet(): TestNet {
     ip('-n', ns, 'addr', 'add', `${nsAddr}/30`, 'dev', `${p}b`);
     ip('-n', ns, 'link', 'set', `${p}b`, 'up');
     ip('-n', ns, 'link', 'set', 'lo', 'up');
-    // VNI 4242 both ways on the standard port.
-    ip('link', 'add', `${p}x`, 'type', 'vxlan', 'id', '4242', 'remote', nsAddr, 'local', rootAddr, 'dstport', '4789', 'dev', rootIf);
-    ip('-n', ns, 'link', 'add', `${p}y`, 'type', 'vxlan', 'id', '4242', 'remote', rootAddr, 'local', nsAddr, 'dstport', '4789', 'dev', `${p}b`);
-    // VNI 4343 one way, to a UDP port in the root namespace where no kernel VXLAN device listens.
-    ip('-n', ns, 'link', 'add', `${p}z`, 'type', 'vxlan', 'id', '4343', 'remote', rootAddr, 'local', nsAddr, 'dstport', '14790', 'dev', `${p}b`);
+    // VNI 42 both ways on the standard port.
+    ip('link', 'add', `${p}x`, 'type', 'vxlan', 'id', '42', 'remote', nsAddr, 'local', rootAddr, 'dstport', '4789', 'dev', rootIf);
+    ip('-n', ns, 'link', 'add', `${p}y`, 'type', 'vxlan', 'id', '42', 'remote', rootAddr, 'local', nsAddr, 'dstport', '4789', 'dev', `${p}b`);
+    // VNI 43 one way, to a UDP port in the root namespace where no kernel VXLAN device listens.
+    ip('-n', ns, 'link', 'add', `${p}z`, 'type', 'vxlan', 'id', '43', 'remote', rootAddr, 'local', nsAddr, 'dstport', '14790', 'dev', `${p}b`);
     for (const [where, dev] of [[[], `${p}x`], [['-n', ns], `${p}y`], [['-n', ns], `${p}z`]] as const) {
       // No IPv6 on the overlay: no router solicitations or MLD reports mixed into the counts.
       execFileSync(
@@ -80,7 +80,7 @@ export function makeTestNet(): TestNet {
     ip('addr', 'add', '192.168.213.1/24', 'dev', `${p}x`);
     ip('-n', ns, 'addr', 'add', '192.168.213.2/24', 'dev', `${p}y`);
     ip('-n', ns, 'addr', 'add', '192.168.214.2/24', 'dev', `${p}z`);
-    // Nobody answers ARP for the far end of VNI 4343: a static neighbour lets the namespace send to it.
+    // Nobody answers ARP for the far end of VNI 43: a static neighbour lets the namespace send to it.
     ip('-n', ns, 'neigh', 'add', '192.168.214.1', 'lladdr', '02:00:00:00:43:43', 'dev', `${p}z`);
   } catch (e) {
     destroy();

@@ -148,3 +148,65 @@ describe('deploy/vxmon.example.yml', () => {
     expect(c.vnis['16398363']).toEqual({ name: 'prod-web-eni', account: '123456789012', eni: 'eni-0123456789abcdef0' });
   });
 });
+
+describe('allow_source / allow_vni (spoofed-VXLAN defence)', () => {
+  it('from the file as lists, from the environment and flags as comma lists', () => {
+    const file = yaml('allow.yml', 'listen_udp: ["127.0.0.1:24790"]\nallow_source: [10.0.0.0/16, "2001:db8::/32"]\nallow_vni: [100, 200-299]\n');
+    const c = loadConfig({ flags: {}, env: {}, configFile: file });
+    expect(c.allowSource).toEqual(['10.0.0.0/16', '2001:db8::/32']);
+    expect(c.allowVni).toEqual(['100', '200-299']);
+    const e = loadConfig({ flags: {}, env: { VXMON_ALLOW_SOURCE: '172.31.0.0/16', VXMON_ALLOW_VNI: '5569041' }, configFile: file });
+    expect(e.allowSource).toEqual(['172.31.0.0/16']);
+    expect(e.allowVni).toEqual(['5569041']);
+    const f = loadConfig({ flags: { 'allow-source': '192.0.2.1,fd00::/8', 'allow-vni': '1-9' }, env: {}, configFile: file });
+    expect(f.allowSource).toEqual(['192.0.2.1', 'fd00::/8']);
+    expect(f.allowVni).toEqual(['1-9']);
+  });
+
+  it('defaults to no restriction', () => {
+    const c = loadConfig({ flags: { 'listen-udp': ['127.0.0.1:24790'] }, env: {} });
+    expect(c.allowSource).toEqual([]);
+    expect(c.allowVni).toEqual([]);
+  });
+
+  it('a bad CIDR or VNI is one line naming where and the value', () => {
+    const file = yaml('allow-bad.yml', 'listen_udp: ["127.0.0.1:24790"]\nallow_source: [10.0.0.1/8]\nallow_vni: [99999999]\n');
+    expect(problems(() => loadConfig({ flags: { 'allow-source': '10.0.0.0/8,nonsense' }, env: { VXMON_ALLOW_VNI: '9-1' }, configFile: file }))).toEqual([
+      `${file}: allow_source: "10.0.0.1/8" has host bits set beyond /8`,
+      `${file}: allow_vni: "99999999": VNIs are 0-16777215`,
+      'VXMON_ALLOW_VNI: "9-1": the range ends before it starts',
+      '--allow-source: "nonsense" is not an IPv4 or IPv6 CIDR (e.g. 10.0.0.0/16, 2001:db8::/32)',
+    ]);
+  });
+});
+
+describe('web settings', () => {
+  it('timeouts from the file, the environment and flags; defaults 5s / 10s / 30s', () => {
+    const base = { 'listen-udp': ['127.0.0.1:24790'] };
+    expect(loadConfig({ flags: base, env: {} }).webTimeouts).toEqual({ headers: 5, request: 10, keepAlive: 30 });
+    const file = yaml('web-timeouts.yml', 'web:\n  headers_timeout: 2s\n  request_timeout: 1m\n  keep_alive_timeout: 500ms\n');
+    expect(loadConfig({ flags: base, env: {}, configFile: file }).webTimeouts).toEqual({ headers: 2, request: 60, keepAlive: 0.5 });
+    const c = loadConfig({ flags: { ...base, 'web.keep-alive-timeout': '5s' }, env: { VXMON_WEB_HEADERS_TIMEOUT: '3s' }, configFile: file });
+    expect(c.webTimeouts).toEqual({ headers: 3, request: 60, keepAlive: 5 });
+  });
+
+  it('a headers timeout above the request timeout, or a bad duration, is an error', () => {
+    expect(problems(() => loadConfig({ flags: { 'listen-udp': ['127.0.0.1:24790'], 'web.headers-timeout': '20s' }, env: {} }))).toEqual([
+      'web.headers_timeout (20 s) must not exceed web.request_timeout (10 s)',
+    ]);
+    expect(problems(() => loadConfig({ flags: { 'listen-udp': ['127.0.0.1:24790'], 'web.request-timeout': 'soon' }, env: {} }))).toEqual([
+      '--web.request-timeout: "soon" is not a duration from 1ms to 1h (e.g. 10s)',
+    ]);
+  });
+
+  it('--web.config.file is read and checked with the rest (its problems name that file)', () => {
+    const web = yaml('web.yml', 'basic_auth_users:\n  prometheus: nope\n');
+    expect(problems(() => loadConfig({ flags: { 'listen-udp': ['127.0.0.1:24790'], 'web.config.file': web }, env: {} }))).toEqual([
+      `${web}: basic_auth_users.prometheus: is not a bcrypt hash ($2a$, $2b$ or $2y$, e.g. from htpasswd -nBC 10 "" | tr -d ':\\n')`,
+    ]);
+    const good = yaml('web-good.yml', 'basic_auth_users:\n  prometheus: $2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW\n');
+    const c = loadConfig({ flags: { 'listen-udp': ['127.0.0.1:24790'] }, env: { VXMON_WEB_CONFIG_FILE: good } });
+    expect(c.webConfigFile).toBe(good);
+    expect([...c.webConfig!.users.keys()]).toEqual(['prometheus']);
+  });
+});

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AnomalySampler, createRootLogger, DropLog } from '../../src/log.js';
+import { DatagramPeer } from '../../src/decode/tunnel-allow.js';
 import { Outcome, OUTCOME_NAMES } from '../../src/decode/outcome.js';
 import { PacketView } from '../../src/decode/packet-view.js';
 
@@ -39,5 +40,23 @@ describe('DropLog', () => {
     });
     expect(first.vni).toBeUndefined();
     expect(JSON.parse(lines[1]).occurrence).toBe(1001);
+  });
+
+  it('names the sender of a dropped UDP-socket datagram (no outer IP header to show)', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const log = createRootLogger('info', sink);
+    const drops = new DropLog(log, OUTCOME_NAMES, 10, 1000);
+    const view = new PacketView();
+    view.reset(0x10001, 0, 60, 60); // LinkType.VXLAN_PAYLOAD
+    const peer = new DatagramPeer();
+    peer.set('198.51.100.7');
+    drops.note('udp:0.0.0.0:4789', Outcome.TUNNEL_SOURCE_NOT_ALLOWED, view, peer);
+    peer.set('2001:db8:0:0:1:0:0:1');
+    drops.note('udp:[::]:4789', Outcome.TUNNEL_SOURCE_NOT_ALLOWED, view, peer);
+    await new Promise<void>((r) => log.flush(() => r()));
+    expect(JSON.parse(lines[0])).toMatchObject({ reason: 'tunnel_source_not_allowed', sender: '198.51.100.7' });
+    expect(JSON.parse(lines[1])).toMatchObject({ reason: 'tunnel_source_not_allowed', sender: '2001:db8::1:0:0:1' });
+    expect(JSON.parse(lines[0]).outerSrc).toBeUndefined();
   });
 });

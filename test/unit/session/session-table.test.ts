@@ -9,11 +9,11 @@ function k(lo: number, hash: number, v6 = false): FlowKey {
   key.ipVersion = v6 ? 6 : 4;
   key.proto = 6;
   key.loA = lo;
-  key.hiA = 0xffffffff;
+  key.hiA = 0xffffffff | 0; // FlowKey holds address bits as int32
   key.loD = v6 ? lo : 0;
   key.loPort = 1;
   key.hiPort = 2;
-  key.hash = hash;
+  key.hash = hash | 0; // FlowKey holds the hash, like addresses, as int32 bits
   return key;
 }
 
