@@ -7,7 +7,7 @@ import type { VniFigures } from './aggregate/vni-stats.js';
 import { keyOfDescribed } from './aggregate/vni-key.js';
 import type { VniSessionFigures } from './session/session-stats.js';
 import type { Talker } from './report/flow-output.js';
-import { TimedDelivery, type StepSampler } from './export/timed-replay.js';
+import { ReplayStopped, TimedDelivery, type StepSampler } from './export/timed-replay.js';
 
 /** A VNI's session figures in the report (its tunnel and VNI are those of the row they sit in). */
 export type SessionFigures = Omit<VniSessionFigures, 'tunnel' | 'vni'>;
@@ -40,6 +40,8 @@ export interface ReplayResult {
   error?: InputError;
   /** Capture time (seconds) of the last frame delivered, with --pace or a sampler; NaN otherwise or with no frame. */
   lastFrameTime: number;
+  /** The replay was stopped (ReplayOptions.stop) before the end of its input. */
+  stopped: boolean;
 }
 
 export interface ReplayOptions {
@@ -52,6 +54,8 @@ export interface ReplayOptions {
   speed?: number;
   /** --openmetrics: sampled at every step boundary of capture time. */
   sampler?: StepSampler;
+  /** Aborting it stops a paced or sampled replay between two frames (SIGINT/SIGTERM); the report holds what was delivered. */
+  stop?: AbortSignal;
 }
 
 /**
@@ -67,6 +71,8 @@ export async function replay(paths: readonly string[], opts: ReplayOptions): Pro
   // a plain replay hands frames straight from the reader to the pipeline.
   const speed = opts.speed ?? Infinity;
   const timed = speed !== Infinity || opts.sampler ? new TimedDelivery(pipeline, { speed, sampler: opts.sampler }) : undefined;
+  opts.stop?.addEventListener('abort', () => timed?.stop(), { once: true });
+  let stopped = false;
   for (const path of paths) {
     const framesBefore = pipeline.decoderStats.frames;
     const onProgress = opts.onProgress;
@@ -79,6 +85,11 @@ export async function replay(paths: readonly string[], opts: ReplayOptions): Pro
       const stats = timed ? await timed.read(path, readOpts) : await readCaptureFile(path, pipeline, readOpts);
       files.push({ path, format: stats.format, frames: stats.frames, bytes: stats.bytesRead });
     } catch (e) {
+      if (e instanceof ReplayStopped) {
+        stopped = true;
+        files.push({ path, format: 'unknown', frames: pipeline.decoderStats.frames - framesBefore, bytes: -1 });
+        break;
+      }
       if (!(e instanceof InputError)) throw e;
       error = e;
       files.push({ path, format: 'unknown', frames: pipeline.decoderStats.frames - framesBefore, bytes: -1 });
@@ -87,7 +98,7 @@ export async function replay(paths: readonly string[], opts: ReplayOptions): Pro
   }
   // A replay ends every open session, even when a bad file cut it short, so opened == sum(closed).
   pipeline.sessions?.finish('end_of_capture');
-  return { report: reportOf(pipeline, files), error, lastFrameTime: timed?.lastFrameTime ?? NaN };
+  return { report: reportOf(pipeline, files), error, lastFrameTime: timed?.lastFrameTime ?? NaN, stopped };
 }
 
 export function reportOf(pipeline: Pipeline, files: FileFigures[]): ReplayReport {

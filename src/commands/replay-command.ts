@@ -58,7 +58,8 @@ options:
                                127.0.0.1:14789, [::1]:14789; port 0 picks one)
   --pace PACE                  max (default: as fast as possible), realtime (the
                                gaps between frames as captured) or a speed such
-                               as 2x or 0.5x; with --serve, watch a replay as if live
+                               as 2x or 0.5x; with --serve, watch a replay as if live;
+                               SIGINT/SIGTERM stops a paced replay with its report
   --openmetrics OUT            write the metrics sampled every --step of capture
                                time to OUT (OpenMetrics, for promtool tsdb
                                create-blocks-from openmetrics; README "Backfill")
@@ -195,13 +196,29 @@ export async function replayCommand(args: string[]): Promise<number> {
       ? undefined
       : new OpenMetricsBackfill(createMetrics({ pipeline: () => pipeline, version: vxmonVersion() }).ownOpenMetrics, openMetricsOut, step);
 
+  // A paced or sampled replay can be stopped between two frames: the first SIGINT/SIGTERM
+  // ends it with a report of what was delivered (and the backfill file); a second one exits at once.
+  const timed = speed !== PACE_MAX || backfill !== undefined;
+  const stop = new AbortController();
+  const onSignal = () => {
+    if (stop.signal.aborted) process.exit(130); // 128 + SIGINT, as a shell reports a process killed by it
+    stop.abort();
+  };
+  if (timed) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
   const progress = new ProgressLine(process.stderr);
   const result = await replay(positionals, {
     decoder,
     pipeline,
     speed,
     sampler: backfill,
+    stop: stop.signal,
     onProgress: progress.enabled ? (p, read, size, frames) => progress.update(p, read, size, frames) : undefined,
+  }).finally(() => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   });
   progress.clear();
   // The last sample comes after the replay closed its sessions (end_of_capture).
@@ -222,6 +239,11 @@ export async function replayCommand(args: string[]): Promise<number> {
     reportOut.write(formatReport(result.report) + '\n');
   }
   replaying = false;
+  if (result.stopped) {
+    process.stderr.write('vxmon: replay stopped by a signal; the report holds the frames delivered until then\n');
+    await server?.close();
+    return ExitCode.OK;
+  }
   if (server) {
     if (result.error) process.stderr.write(`vxmon: ${result.error.message}\n`);
     process.stderr.write('vxmon: replay finished; serving its numbers until interrupted (Ctrl-C)\n');

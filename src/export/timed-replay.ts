@@ -13,7 +13,14 @@ import { createReadStream } from 'node:fs';
 import type { FrameSink } from '../capture/frame-source.js';
 import { readCaptureStream, type CaptureFileStats, type ReadOptions } from '../capture/pcap-file-source.js';
 import { FrameQueue } from './frame-queue.js';
-import { Pacer, sleep, type Speed } from './replay-pace.js';
+import { Pacer, type Speed } from './replay-pace.js';
+
+/** Thrown out of `TimedDelivery.read` once `stop()` was called: the replay ends where it is. */
+export class ReplayStopped extends Error {
+  constructor() {
+    super('replay stopped');
+  }
+}
 
 /** Samples the metrics every step of capture time (openmetrics-backfill.ts). */
 export interface StepSampler {
@@ -38,6 +45,10 @@ export class TimedDelivery {
   private started = false;
   /** Capture time of the last frame delivered (seconds); NaN before any. */
   lastFrameTime = NaN;
+  private stopped = false;
+  /** Ends the current wait early (set while waiting). */
+  private wake: (() => void) | undefined;
+  private input: NodeJS.ReadableStream | undefined;
 
   constructor(
     private readonly sink: FrameSink,
@@ -47,13 +58,27 @@ export class TimedDelivery {
     this.sampler = opts.sampler;
   }
 
+  /**
+   * Stops the replay (a signal during a paced replay): no frame is delivered
+   * after this, a wait ends at once, and `read` throws ReplayStopped.
+   */
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+    const input = this.input as (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
+    if (input !== undefined && input !== process.stdin) input.destroy?.();
+  }
+
   /** Reads one capture file ('-': standard input), delivering its frames on time. */
   async read(path: string, opts: ReadOptions = {}): Promise<CaptureFileStats> {
     const queue = new FrameQueue();
+    if (this.stopped) throw new ReplayStopped();
     const input = path === '-' ? process.stdin : createReadStream(path);
+    this.input = input;
     // A failure while delivering (a bug, or the sampler failing to write) is
     // kept apart: the reader would report anything its input throws as unreadable input.
     let deliveryError: { error: unknown } | undefined;
+    const stopped = () => this.stopped;
     const drain = async () => {
       try {
         await this.drain(queue);
@@ -68,25 +93,31 @@ export class TimedDelivery {
       for await (const chunk of input) {
         yield chunk as Buffer;
         await drain();
+        if (stopped()) return;
       }
     }
     const gen = chunksThenDrain();
     try {
-      return await readCaptureStream({ [Symbol.asyncIterator]: () => gen } as unknown as NodeJS.ReadableStream, path, queue, opts);
+      const stats = await readCaptureStream({ [Symbol.asyncIterator]: () => gen } as unknown as NodeJS.ReadableStream, path, queue, opts);
+      if (this.stopped) throw new ReplayStopped();
+      return stats;
     } catch (e) {
+      // After a stop the reader may also complain of a record cut short: the stop is what happened.
+      if (this.stopped) throw new ReplayStopped();
       if (deliveryError !== undefined) throw deliveryError.error;
       // The frames read before a malformed record still count, as in a plain replay.
       await this.drain(queue);
       throw e;
     } finally {
       if (input !== process.stdin) (input as ReturnType<typeof createReadStream>).destroy();
+      this.input = undefined;
     }
   }
 
   private async drain(queue: FrameQueue): Promise<void> {
     const pacer = this.pacer;
     const sampler = this.sampler;
-    while (queue.pending > 0) {
+    while (queue.pending > 0 && !this.stopped) {
       const sec = queue.headSec();
       const nsec = queue.headNsec();
       const t = sec + nsec / 1e9;
@@ -104,12 +135,26 @@ export class TimedDelivery {
         const wait = pacer.waitMs(sec, nsec);
         if (wait > 0) {
           // Node timers hold at most 2^31-1 ms; a longer gap is waited in parts.
-          await sleep(Math.min(wait, 3_600_000));
+          await this.sleep(Math.min(wait, 3_600_000));
           continue;
         }
       }
       this.lastFrameTime = t;
       queue.deliverHead(this.sink);
     }
+  }
+
+  /** A timer wait that stop() can end early. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wake = undefined;
+        resolve();
+      }
+      this.wake = done;
+    });
   }
 }

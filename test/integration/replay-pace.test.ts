@@ -85,6 +85,43 @@ describe('vxmon replay --pace', () => {
     expect(seconds).toBeGreaterThanOrEqual(MULTI_VNI_SPAN_S - EARLY_S);
   });
 
+  it('SIGTERM mid-replay stops it: exit 0, the report and the backfill file hold the frames delivered so far', async () => {
+    const om = join(tmp, 'stopped.om');
+    const child = spawn(
+      process.execPath,
+      [CLI, 'replay', '--json', '--serve', '--web.listen-address', '127.0.0.1:0', '--pace', 'realtime', '--openmetrics', om, '--step', '1s', MULTI_VNI],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    children.push(child);
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    while (!/serving http:\/\/127\.0\.0\.1:(\d+)\/metrics/.test(err)) {
+      if (child.exitCode !== null) throw new Error(`vxmon exited: ${err}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const port = Number(/http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(err)![1]);
+    for (;;) {
+      const frames = sample(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), 'vxmon_frames_total')!;
+      if (frames > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(err).toMatch(/replay stopped by a signal/);
+    const report = JSON.parse(out);
+    expect(report.frames).toBeGreaterThan(0);
+    expect(report.frames).toBeLessThan(132); // the capture's 5.5 s had not all played
+    expect(Object.values(report.outcomes as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(report.frames);
+    expect(report.files).toEqual([{ path: MULTI_VNI, format: 'unknown', frames: report.frames, bytes: -1 }]);
+    const text = readFileSync(om, 'utf8');
+    expect(text.endsWith('\n# EOF\n')).toBe(true);
+    const last = text.split('\n').filter((l) => l.startsWith('vxmon_frames_total ')).at(-1)!;
+    expect(Number(last.split(' ')[1])).toBe(report.frames);
+  });
+
   it('2x takes at least half the capture span, and reports the same numbers as max', () => {
     const paced = replayJson(['--pace', '2x', TCP_CLOSE]);
     expect(paced.seconds).toBeGreaterThanOrEqual(TCP_CLOSE_SPAN_S / 2 - EARLY_S);
