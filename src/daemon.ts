@@ -61,7 +61,7 @@ export class Daemon {
       timeouts: config.timeouts,
       onFlow: flows ? (r) => flows.write(r) : undefined,
     });
-    this.pipeline = new Pipeline(makeDecoderConfig({ vxlanPorts: config.vxlanPorts, reservedPolicy: config.reservedBits }), this.tracker);
+    this.pipeline = new Pipeline(decoderConfigOf(config), this.tracker);
   }
 
   /** Opens every source and the web server; throws a typed error (and closes what was opened) if one fails. */
@@ -249,7 +249,7 @@ export class Daemon {
       log.error({ problems: (e as Error).message.split('\n') }, 'reload failed; keeping the previous configuration');
       return (e as Error).message;
     }
-    const needsRestart = (['interfaces', 'listenUdp', 'vxlanPorts', 'reservedBits', 'bpf', 'captureBufferSize', 'webListenAddress',
+    const needsRestart = (['interfaces', 'listenUdp', 'vxlanPorts', 'genevePorts', 'vxlanGpePorts', 'maxTunnelDepth', 'reservedBits', 'bpf', 'captureBufferSize', 'webListenAddress',
       'flowsPath', 'flowsFormat', 'maxSessions', 'maxVnis', 'timeouts'] as const).filter(
       (k) => JSON.stringify(next[k]) !== JSON.stringify(this.config[k]),
     );
@@ -259,6 +259,9 @@ export class Daemon {
       interfaces: this.config.interfaces,
       listenUdp: this.config.listenUdp,
       vxlanPorts: this.config.vxlanPorts,
+      genevePorts: this.config.genevePorts,
+      vxlanGpePorts: this.config.vxlanGpePorts,
+      maxTunnelDepth: this.config.maxTunnelDepth,
       reservedBits: this.config.reservedBits,
       bpf: this.config.bpf,
       captureBufferSize: this.config.captureBufferSize,
@@ -296,4 +299,15 @@ export class Daemon {
     log.info({ frames: this.pipeline.decoderStats.frames, sessionsClosed: open }, 'stopped');
     await new Promise<void>((resolve) => this.log.flush(() => resolve()));
   }
+}
+
+/** The decoder's view of the run configuration. */
+function decoderConfigOf(config: RunConfig) {
+  return makeDecoderConfig({
+    vxlanPorts: config.vxlanPorts,
+    genevePorts: config.genevePorts,
+    vxlanGpePorts: config.vxlanGpePorts,
+    maxTunnelDepth: config.maxTunnelDepth,
+    reservedPolicy: config.reservedBits,
+  });
 }

@@ -1,5 +1,6 @@
 import { Outcome } from '../decode/outcome.js';
-import { IpProto, TcpFlag, type PacketView } from '../decode/packet-view.js';
+import { GeneveLayout } from '../decode/geneve.js';
+import { IpProto, TcpFlag, Tunnel, type PacketView } from '../decode/packet-view.js';
 import { describeVniKey, VniFolder } from './vni-key.js';
 
 /**
@@ -38,10 +39,14 @@ export const enum Col {
   TCP_RST = 17,
   /** Frame time of the last frame, seconds since 1970 (for "mirror went silent" alerts). */
   LAST_FRAME_TIME = 18,
+  /** Geneve options seen (RFC 8926 §3.5: skipped by their length, counted). */
+  GENEVE_OPTIONS = 19,
+  /** Geneve frames with the O bit (control packets, RFC 8926 §3.4). */
+  GENEVE_CONTROL_FRAMES = 20,
 }
 /** Columns per row: one more than the last Col. */
 const enum Row {
-  WIDTH = Col.LAST_FRAME_TIME + 1,
+  WIDTH = Col.GENEVE_CONTROL_FRAMES + 1,
 }
 export const COLUMN_COUNT: number = Row.WIDTH;
 
@@ -63,6 +68,8 @@ export interface VniFigures {
   l4: { tcp: number; udp: number; icmp: number; other: number };
   tcp: { syn: number; synack: number; fin: number; rst: number };
   last_frame_time: number;
+  geneve_options: number;
+  geneve_control_frames: number;
 }
 
 /** Slots in the initial key table (a power of two); it doubles at half full. */
@@ -113,6 +120,10 @@ export class VniStats {
     v[base + Col.LAST_FRAME_TIME] = tsSec + tsNsec / 1e9;
     if (view.truncated) v[base + Col.TRUNCATED_FRAMES]++;
     if (outcome !== Outcome.DECODED) v[base + Col.INNER_DROPPED]++;
+    if (view.tunnelType === Tunnel.GENEVE) {
+      v[base + Col.GENEVE_OPTIONS] += view.geneveOptionCount;
+      if (view.geneveFlags & GeneveLayout.FLAG_O) v[base + Col.GENEVE_CONTROL_FRAMES]++;
+    }
 
     // L3: counted whenever the inner IP header was accepted.
     const ipVersion = view.innerIpVersion;
@@ -219,6 +230,8 @@ export class VniStats {
         l4: { tcp: g(Col.L4_TCP), udp: g(Col.L4_UDP), icmp: g(Col.L4_ICMP), other: g(Col.L4_OTHER) },
         tcp: { syn: g(Col.TCP_SYN), synack: g(Col.TCP_SYNACK), fin: g(Col.TCP_FIN), rst: g(Col.TCP_RST) },
         last_frame_time: g(Col.LAST_FRAME_TIME),
+        geneve_options: g(Col.GENEVE_OPTIONS),
+        geneve_control_frames: g(Col.GENEVE_CONTROL_FRAMES),
       };
     });
   }

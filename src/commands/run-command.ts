@@ -17,8 +17,11 @@ sources (at least one):
 options:
   --config FILE                YAML configuration (env VXMON_CONFIG)
   --vxlan-port PORT[,PORT...]  UDP destination ports carrying VXLAN (default 4789)
+  --geneve-port PORT[,...]     ports carrying Geneve (default 6081); "" for none
+  --vxlan-gpe-port PORT[,...]  ports carrying VXLAN-GPE (default 4790); "" for none
+  --max-tunnel-depth N         nested tunnel headers per frame (default 4)
   --reserved-bits POLICY       permissive (default) or strict
-  --bpf FILTER                 libpcap filter (default: udp dst port <each VXLAN port>)
+  --bpf FILTER                 libpcap filter (default: udp dst port <each tunnel port>)
   --capture.buffer-size SIZE   libpcap ring size (default 256MiB)
   --web.listen-address ADDR    metrics and health endpoints (default :14789)
   --log.level LEVEL            fatal, error, warn, info (default), debug, trace

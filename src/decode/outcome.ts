@@ -49,6 +49,17 @@ export const OUTCOME_NAMES = [
   'inner_udp_too_short', //         37  fewer than 8 bytes of inner UDP header
   'inner_icmp_too_short', //        38  fewer than 4 bytes of inner ICMP/ICMPv6 header
   'internal_error', //              39  an exception escaped the decoder: a bug, counted not thrown
+  'geneve_too_short', //            40  fewer than 8 bytes of Geneve header
+  'geneve_bad_version', //          41  RFC 8926: unknown Geneve version, MUST be dropped
+  'geneve_options_too_short', //    42  Opt Len says more option bytes than were carried
+  'geneve_bad_option_length', //    43  an option's length runs past the options area
+  'geneve_unsupported_protocol', // 44  Geneve protocol type is not Ethernet, IPv4 or IPv6
+  'vxlan_gpe_too_short', //         45  fewer than 8 bytes of VXLAN-GPE header
+  'vxlan_gpe_bad_version', //       46  VXLAN-GPE version is not 0
+  'vxlan_gpe_i_flag_unset', //      47  VXLAN-GPE I flag clear: the VNI is not valid
+  'vxlan_gpe_unsupported_protocol', //48 VXLAN-GPE next protocol is not Ethernet, IPv4 or IPv6 (NSH, MPLS...)
+  'inner_tunnel_too_deep', //       49  tunnels nested deeper than --max-tunnel-depth
+  'mirror_duplicate', //            50  --dedup: the second copy of a double-mirrored packet, counted once
 ] as const;
 
 export type OutcomeName = (typeof OUTCOME_NAMES)[number];
@@ -105,6 +116,17 @@ export const enum Outcome {
   INNER_UDP_TOO_SHORT = 37,
   INNER_ICMP_TOO_SHORT = 38,
   INTERNAL_ERROR = 39,
+  GENEVE_TOO_SHORT = 40,
+  GENEVE_BAD_VERSION = 41,
+  GENEVE_OPTIONS_TOO_SHORT = 42,
+  GENEVE_BAD_OPTION_LENGTH = 43,
+  GENEVE_UNSUPPORTED_PROTOCOL = 44,
+  VXLAN_GPE_TOO_SHORT = 45,
+  VXLAN_GPE_BAD_VERSION = 46,
+  VXLAN_GPE_I_FLAG_UNSET = 47,
+  VXLAN_GPE_UNSUPPORTED_PROTOCOL = 48,
+  INNER_TUNNEL_TOO_DEEP = 49,
+  MIRROR_DUPLICATE = 50,
 }
 
 export type OutcomeCode = Outcome;

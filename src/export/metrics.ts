@@ -38,10 +38,12 @@ export interface MetricsSource {
 const VNI_COUNTERS: readonly [string, string, number][] = [
   ['vxmon_vni_frames_total', 'Tunnel frames accepted for this VNI, including those with a malformed inner packet.', Col.FRAMES],
   ['vxmon_vni_wire_bytes_total', "Sum of the tunnel frames' original lengths on the wire, outer headers included.", Col.WIRE_BYTES],
-  ['vxmon_vni_inner_bytes_total', 'Sum of the mirrored (inner) Ethernet frame lengths: outer UDP length minus UDP and tunnel headers.', Col.INNER_L2_BYTES],
+  ['vxmon_vni_inner_bytes_total', 'Sum of the mirrored (inner) frame lengths: the tunnel UDP length minus UDP and tunnel headers.', Col.INNER_L2_BYTES],
   ['vxmon_vni_truncated_frames_total', 'Frames cut short by the snap length or by the mirror (PacketLength, MTU).', Col.TRUNCATED_FRAMES],
   ['vxmon_vni_inner_fragments_total', 'Inner IP fragments (first and later ones).', Col.INNER_FRAGMENTS],
   ['vxmon_vni_inner_dropped_total', 'Frames of this VNI whose inner packet was malformed (reason in vxmon_frames_dropped_total).', Col.INNER_DROPPED],
+  ['vxmon_vni_geneve_options_total', 'Geneve options seen (skipped by their length, not interpreted).', Col.GENEVE_OPTIONS],
+  ['vxmon_vni_geneve_control_frames_total', 'Geneve frames with the O bit set (control packets).', Col.GENEVE_CONTROL_FRAMES],
 ];
 
 /** A registry that speaks OpenMetrics (prom-client's typings lack the constructor argument). */
