@@ -75,6 +75,9 @@ export class SessionTable {
   // --- key columns ---
   hash = new Uint32Array(0);
   vniKey = new Uint32Array(0);
+  /** The outermost tunnel of the session's first packet (its type * 2^24 + VNI), and how many tunnels it crossed. */
+  outerVniKey = new Uint32Array(0);
+  tunnelDepth = new Uint8Array(0);
   addrLo = new Uint32Array(0); // IPv4 lower address, or IPv6 pool slot
   addrHi = new Uint32Array(0); // IPv4 higher address
   ports = new Uint32Array(0); // loPort * 2^16 + hiPort
@@ -315,6 +318,8 @@ export class SessionTable {
     const r2 = rows * 2;
     this.hash = grownU32(this.hash, rows);
     this.vniKey = grownU32(this.vniKey, rows);
+    this.outerVniKey = grownU32(this.outerVniKey, rows);
+    this.tunnelDepth = grownU8(this.tunnelDepth, rows);
     this.addrLo = grownU32(this.addrLo, rows);
     this.addrHi = grownU32(this.addrHi, rows);
     this.ports = grownU32(this.ports, rows);
