@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import {
   EtherType, IpProto, LinkType, PktType, addr, arp, dns, ethernet, filler, icmp, icmpv6,
   ipv4, ipv6, IPV6_OPT_ROUTER_ALERT, linuxSynOptions, ntp, pingPayload, sll, sll2,
-  stripEthernet, tcp, tcpFlags, udp, vxlan, vxlanOverIpv4,
+  geneveOverIpv4, stripEthernet, tcp, tcpFlags, udp, vxlan, vxlanOverIpv4,
 } from './packets.mjs';
 import { writePcap, writePcapng } from './writers.mjs';
 
@@ -985,6 +985,72 @@ function sessionsUdpIcmp() {
   return sessionPcap(recs);
 }
 
+// ---------------------------------------------------------------- Gateway Load Balancer
+
+/** The GWLB endpoint a mirror session targets, and the load balancer's and appliance's addresses (one AZ). */
+const GWLBE = host('gwlb-endpoint', '06:76:00:00:05:05', '10.0.5.5');
+const GWLB_NODE = { mac: '06:76:00:00:fa:0a', ip: '10.0.250.10' };
+const APPLIANCE = { mac: '06:76:00:00:fa:14', ip: '10.0.250.20' };
+/**
+ * AWS's Geneve options for GWLB (class 0x0108): type 1 the GWLB endpoint ID
+ * (8 bytes), type 2 the attachment ID (8 bytes), type 3 the flow cookie
+ * (4 bytes): 32 option bytes, as in suricata-verify bug-6402-01.
+ */
+const gwlbOptions = (flowCookie) => [
+  { cls: 0x0108, type: 1, data: Buffer.from('0a1b2c3d4e5f6071', 'hex') },
+  { cls: 0x0108, type: 2, data: Buffer.from('1122334455667788', 'hex') },
+  { cls: 0x0108, type: 3, data: Buffer.from((flowCookie >>> 0).toString(16).padStart(8, '0'), 'hex') },
+];
+
+/**
+ * A mirror session whose target is a Gateway Load Balancer endpoint: the
+ * source ENI wraps each packet in VXLAN (the session's VNI) to the endpoint,
+ * and GWLB hands that VXLAN datagram to the appliance inside Geneve (VNI 0,
+ * protocol IPv4, the options above): Ethernet / IPv4 / UDP 6081 / Geneve /
+ * IPv4 / UDP 4789 / VXLAN / Ethernet / IPv4 / TCP. Every packet is one frame.
+ */
+function gwlbMirror({ vni, eni, packets }) {
+  return packets.filter((p) => !p.lost).map((p) => {
+    const vx = vxlanOverIpv4({
+      inner: p.frame, vni, outerSrcMac: eni.eniMac, outerDstMac: GWLBE.mac, outerSrc: eni.ip, outerDst: GWLBE.ip,
+      sport: awsSourcePort(vni, p.flow),
+    });
+    const innerIp = stripEthernet(vx).l3;
+    const data = geneveOverIpv4({
+      innerIp, vni: 0, options: gwlbOptions(fnv1a(p.flow)), outerSrcMac: GWLB_NODE.mac, outerDstMac: APPLIANCE.mac,
+      outerSrc: GWLB_NODE.ip, outerDst: APPLIANCE.ip, sport: 49152 + (fnv1a(`gwlb|${p.flow}`) % 16384),
+    });
+    return { t: p.t, data };
+  });
+}
+
+/** sessions-gwlb-geneve-vxlan.pcap: one TCP session mirrored (VNI 7601) to a GWLB endpoint, seen at the appliance. */
+function sessionsGwlbGeneveVxlan() {
+  const s1 = eniHost('gwlb-mirrored', '10.76.1.10', '61');
+  return sessionPcap(gwlbMirror({ vni: 7601, eni: s1, packets: scriptedTcp({
+    client: netHost('c7601', '198.51.100.61'), server: s1, cport: 50600, sport: 443, cIsn: 0x61000000, sIsn: 0x61800000,
+    steps: [
+      [1_000, 'c', 'S'], //                 1
+      [1_800, 's', 'SA'], //                2  server-side RTT 800 µs
+      [2_500, 'c', 'A'], //                 3  client-side RTT 700 µs
+      [2_550, 'c', 'PA', 100], //           4
+      [3_350, 's', 'A'], //                 5
+      [3_400, 's', 'PA', 300], //           6
+      [4_100, 'c', 'A'], //                 7
+      [5_000, 'c', 'FA'], //                8
+      [5_800, 's', 'FA'], //                9
+      [6_500, 'c', 'A'], //                10
+    ] }) }));
+}
+
+const GWLB_DEVIATIONS = {
+  reason:
+    'Geneve (GWLB, VNI 0) carries the mirror session\'s VXLAN (VNI 7601). vxmon counts a nested frame under its innermost tunnel ' +
+    '(the mirror session), the oracle under the outermost: so geneve/0 is not reported, and vxlan/7601 is the oracle\'s own embedded VXLAN row.',
+  fields: { 'geneve/0': { frames: 0 } },
+  from_embedded: ['vxlan/7601'],
+};
+
 // ---------------------------------------------------------------- registry
 
 export const FIXTURES = [
@@ -1013,6 +1079,8 @@ export const FIXTURES = [
   { name: 'sessions-idle.pcap', build: sessionsIdle },
   { name: 'sessions-partial.pcap', build: sessionsPartial },
   { name: 'sessions-udp-icmp.pcap', build: sessionsUdpIcmp },
+  // Issue 6: a mirror session behind AWS Gateway Load Balancer (Geneve -> VXLAN -> TCP).
+  { name: 'sessions-gwlb-geneve-vxlan.pcap', build: sessionsGwlbGeneveVxlan, deviations: GWLB_DEVIATIONS },
 ];
 
 const deviationsName = (name) => name.replace(/\.(pcapng|pcap)$/, '.deviations.json');
