@@ -5,6 +5,7 @@
  * POST /-/reload is left to the exporter issue), and stops cleanly on
  * SIGTERM/SIGINT within 5 s.
  */
+import { MirrorDedup } from './aggregate/mirror-dedup.js';
 import { performance } from 'node:perf_hooks';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { LiveCaptureSource } from './capture/live-source.js';
@@ -61,7 +62,10 @@ export class Daemon {
       timeouts: config.timeouts,
       onFlow: flows ? (r) => flows.write(r) : undefined,
     });
-    this.pipeline = new Pipeline(decoderConfigOf(config), this.tracker);
+    this.pipeline = new Pipeline(decoderConfigOf(config), this.tracker, this.tracker.stats.folder, {
+      dedup: new MirrorDedup(config.dedupWindow, this.tracker.stats.folder),
+      dropDuplicates: config.dedup,
+    });
   }
 
   /** Opens every source and the web server; throws a typed error (and closes what was opened) if one fails. */
@@ -249,7 +253,7 @@ export class Daemon {
       log.error({ problems: (e as Error).message.split('\n') }, 'reload failed; keeping the previous configuration');
       return (e as Error).message;
     }
-    const needsRestart = (['interfaces', 'listenUdp', 'vxlanPorts', 'genevePorts', 'vxlanGpePorts', 'maxTunnelDepth', 'reservedBits', 'bpf', 'captureBufferSize', 'webListenAddress',
+    const needsRestart = (['interfaces', 'listenUdp', 'vxlanPorts', 'genevePorts', 'vxlanGpePorts', 'maxTunnelDepth', 'dedup', 'dedupWindow', 'reservedBits', 'bpf', 'captureBufferSize', 'webListenAddress',
       'flowsPath', 'flowsFormat', 'maxSessions', 'maxVnis', 'timeouts'] as const).filter(
       (k) => JSON.stringify(next[k]) !== JSON.stringify(this.config[k]),
     );
@@ -262,6 +266,8 @@ export class Daemon {
       genevePorts: this.config.genevePorts,
       vxlanGpePorts: this.config.vxlanGpePorts,
       maxTunnelDepth: this.config.maxTunnelDepth,
+      dedup: this.config.dedup,
+      dedupWindow: this.config.dedupWindow,
       reservedBits: this.config.reservedBits,
       bpf: this.config.bpf,
       captureBufferSize: this.config.captureBufferSize,

@@ -1051,6 +1051,62 @@ const GWLB_DEVIATIONS = {
   from_embedded: ['vxlan/7601'],
 };
 
+// ---------------------------------------------------------------- double mirroring
+
+/** Two ENIs that talk to each other, each the source of its own mirror session (VNI 100 and VNI 200). */
+const DM_A = eniHost('dm-client', '10.77.1.10', '71');
+const DM_B = eniHost('dm-server', '10.77.2.20', '72');
+
+/**
+ * The traffic between DM_A and DM_B (13 packets, times in µs after T0, at
+ * least 100 µs apart): a PostgreSQL-port TCP session (packets 1-9), a DNS
+ * query and answer (10-11), an ICMP echo and reply (12-13).
+ */
+function doubleMirrorTraffic() {
+  const tcpPackets = scriptedTcp({
+    client: DM_A, server: DM_B, cport: 40000, sport: 5432, cIsn: 0x77000000, sIsn: 0x77800000,
+    steps: [
+      [1_000, 'c', 'S'], //           1
+      [1_300, 's', 'SA'], //          2
+      [1_600, 'c', 'A'], //           3
+      [1_700, 'c', 'PA', 200], //     4
+      [2_000, 's', 'PA', 500], //     5
+      [2_300, 'c', 'A'], //           6
+      [3_000, 'c', 'FA'], //          7
+      [3_300, 's', 'FA'], //          8
+      [3_600, 'c', 'A'], //           9
+    ] });
+  const q = (t, from, to, sport, dport, payload, id) => udpPacket({ t, from, to, sport, dport, payload, id });
+  const echo = (t, type, from, to, id) => ({
+    t, flow: flowKey('icmp', DM_A.ip, 0x77, DM_B.ip, 0x77),
+    frame: ipFrame(from, to, IpProto.ICMP, icmp({ type, id: 0x77, seq: 1, payload: pingPayload(1) }), { id }),
+  });
+  return [
+    ...tcpPackets,
+    q(5_000, DM_A, DM_B, 53000, 53, dns({ id: 0x7701, name: 'db.internal' }), 0x7701), //                                  10
+    q(5_400, DM_B, DM_A, 53, 53000, dns({ id: 0x7701, name: 'db.internal', response: true, answer: '10.77.2.20' }), 0x7702), // 11
+    echo(6_000, 8, DM_A, DM_B, 0x7703), //                                                                                 12
+    echo(6_300, 0, DM_B, DM_A, 0x7704), //                                                                                 13
+  ];
+}
+
+/** mirror-single.pcap: the traffic mirrored once, from DM_A's session (VNI 100). */
+function mirrorSingle() {
+  return sessionPcap(mirrorExact({ vni: 100, eni: DM_A, packets: doubleMirrorTraffic() }));
+}
+
+/**
+ * mirror-double.pcap: both ENIs mirrored to one target: every packet twice,
+ * first from DM_A's session (VNI 100) at its time, then from DM_B's (VNI 200)
+ * 50 µs later, byte-identical inside. Its VNI-100 frames are mirror-single.pcap's.
+ */
+function mirrorDouble() {
+  const packets = doubleMirrorTraffic();
+  const first = mirrorExact({ vni: 100, eni: DM_A, packets });
+  const second = mirrorExact({ vni: 200, eni: DM_B, packets: packets.map((p) => ({ ...p, t: p.t + 50 })) });
+  return sessionPcap([...first, ...second]);
+}
+
 // ---------------------------------------------------------------- registry
 
 export const FIXTURES = [
@@ -1081,6 +1137,9 @@ export const FIXTURES = [
   { name: 'sessions-udp-icmp.pcap', build: sessionsUdpIcmp },
   // Issue 6: a mirror session behind AWS Gateway Load Balancer (Geneve -> VXLAN -> TCP).
   { name: 'sessions-gwlb-geneve-vxlan.pcap', build: sessionsGwlbGeneveVxlan, deviations: GWLB_DEVIATIONS },
+  // Issue 6: double mirroring (both ends of every connection mirrored), and the same traffic mirrored once.
+  { name: 'mirror-single.pcap', build: mirrorSingle },
+  { name: 'mirror-double.pcap', build: mirrorDouble },
 ];
 
 const deviationsName = (name) => name.replace(/\.(pcapng|pcap)$/, '.deviations.json');

@@ -19,6 +19,7 @@ import { FLOW_FORMATS, type FlowFormat } from '../export/flow-records.js';
 import { FlowWriter, TopTalkers } from '../report/flow-output.js';
 import { DEFAULT_MAX_SESSIONS, SessionTracker } from '../session/session-tracker.js';
 import { DEFAULT_MAX_VNIS, VniFolder } from '../aggregate/vni-key.js';
+import { DEFAULT_DEDUP_WINDOW_SECONDS, MirrorDedup } from '../aggregate/mirror-dedup.js';
 import { DEFAULT_TIMEOUTS, type SessionTimeouts } from '../session/tcp-state.js';
 
 export const REPLAY_HELP = `usage: vxmon replay FILE... [options]
@@ -36,6 +37,11 @@ options:
   --vxlan-gpe-port PORT[,...]  ports carrying VXLAN-GPE (default 4790); "" for none
   --max-tunnel-depth N         tunnel headers one frame may carry, nested (default 4);
                                deeper frames count as inner_tunnel_too_deep
+  --dedup                      count a double-mirrored packet once (both ends of a
+                               connection mirrored to this target): the second copy
+                               seen within the window is mirror_duplicate. Without
+                               it copies are still detected and reported per VNI pair
+  --dedup-window DUR           how close two copies must be (default 5ms)
   --reserved-bits POLICY       permissive (default: ignore reserved VXLAN bits, as
                                RFC 7348 tells receivers) or strict (drop frames
                                that set them, counted as vxlan_reserved_nonzero)
@@ -76,6 +82,8 @@ export async function replayCommand(args: string[]): Promise<number> {
         'vxlan-gpe-port': { type: 'string' },
         'max-tunnel-depth': { type: 'string' },
         'reserved-bits': { type: 'string' },
+        dedup: { type: 'boolean', default: false },
+        'dedup-window': { type: 'string' },
         serve: { type: 'boolean', default: false },
         flows: { type: 'string' },
         'flows-format': { type: 'string' },
@@ -152,7 +160,16 @@ export async function replayCommand(args: string[]): Promise<number> {
           }
         : undefined,
   });
-  const pipeline = new Pipeline(decoder, tracker);
+  let dedupWindow = DEFAULT_DEDUP_WINDOW_SECONDS;
+  if (values['dedup-window'] !== undefined) {
+    const secs = parseDuration(values['dedup-window']);
+    if (secs === undefined || secs <= 0 || secs > 10) throw new UsageError(`replay: --dedup-window: "${values['dedup-window']}" is not a duration above 0 and at most 10s (e.g. 5ms, 0.2ms)`);
+    dedupWindow = secs;
+  }
+  const pipeline = new Pipeline(decoder, tracker, tracker.stats.folder, {
+    dedup: new MirrorDedup(dedupWindow, tracker.stats.folder),
+    dropDuplicates: values.dedup,
+  });
   // With flow records on stdout, the report moves to stderr.
   const reportOut = values.flows === '-' ? process.stderr : process.stdout;
   let replaying = true;

@@ -20,6 +20,9 @@ options:
   --geneve-port PORT[,...]     ports carrying Geneve (default 6081); "" for none
   --vxlan-gpe-port PORT[,...]  ports carrying VXLAN-GPE (default 4790); "" for none
   --max-tunnel-depth N         nested tunnel headers per frame (default 4)
+  --dedup                      count a double-mirrored packet once (copies are
+                               detected and counted per VNI pair either way)
+  --dedup-window DUR           how close two copies must be (default 5ms)
   --reserved-bits POLICY       permissive (default) or strict
   --bpf FILTER                 libpcap filter (default: udp dst port <each tunnel port>)
   --capture.buffer-size SIZE   libpcap ring size (default 256MiB)

@@ -150,6 +150,10 @@ function decodeTunnels(
     end = nestedUdpLength >= UdpLayout.HEADER_LENGTH && nestedEnd < l4End ? nestedEnd : l4End;
     udpLength = nestedUdpLength;
     kind = next;
+    // The layers below describe the nested tunnel's packet from now on: clear their
+    // markers as reset() does, so nothing of this level's inner packet is read as that one's.
+    view.innerIpVersion = 0;
+    view.l4Offset = 0;
   }
 }
 

@@ -45,7 +45,7 @@
  *   l4Offset != 0        the L4 header of innerProto was parsed (so the
  *                        frame is `decoded`): srcPort/dstPort (TCP, UDP),
  *                        the tcp* fields (TCP), icmpType/icmpCode (ICMP,
- *                        ICMPv6)
+ *                        ICMPv6), l4Checksum (UDP, ICMP, ICMPv6)
  *   outcome `decoded`    with tunnelType != 0: innerVlanCount,
  *                        innerEtherType, innerL3Offset (ARP and other
  *                        non-IP inner frames too); with innerIpVersion != 0:
@@ -204,6 +204,8 @@ export class PacketView {
   tcpTsEcr: number = 0;
   icmpType: number = -1; // -1 when not ICMP
   icmpCode: number = -1;
+  /** UDP, ICMP, ICMPv6: the header's checksum field (never verified; double-mirror detection compares it). */
+  l4Checksum: number = 0;
 
   // --- payload ---
   payloadOffset: number = 0;

@@ -12,7 +12,8 @@
  * port's tunnel type (VXLAN, Geneve, VXLAN-GPE) is the caller's to look up
  * again: here only "is it a tunnel port at all".
  *
- * Inner: fewer than 8 bytes -> inner_udp_too_short; then the ports.
+ * Inner: fewer than 8 bytes -> inner_udp_too_short; then the ports and the
+ * checksum field (not verified).
  */
 import { Outcome, type OutcomeCode } from './outcome.js';
 import { Tunnel, type PacketView } from './packet-view.js';
@@ -53,5 +54,6 @@ export function decodeInnerUdp(dv: DataView, off: number, end: number, view: Pac
   view.l4Offset = off;
   view.srcPort = dv.getUint16(off);
   view.dstPort = dv.getUint16(off + 2);
+  view.l4Checksum = dv.getUint16(off + 6);
   return Outcome.DECODED;
 }

@@ -172,6 +172,28 @@ export function createMetrics(source: MetricsSource): MetricsRegistries {
     },
   });
 
+  new Counter({
+    name: 'vxmon_mirror_duplicate_frames_total',
+    help: 'Frames that were a second copy of a packet seen within the dedup window (double mirroring), per pair of VNIs (a <= b).',
+    labelNames: ['tunnel_a', 'vni_a', 'tunnel_b', 'vni_b'],
+    registers,
+    collect() {
+      this.reset();
+      for (const p of source.pipeline().dedup?.pairs() ?? []) {
+        this.inc({ tunnel_a: p.a.tunnel, vni_a: String(p.a.vni), tunnel_b: p.b.tunnel, vni_b: String(p.b.vni) }, p.frames);
+      }
+    },
+  });
+
+  new Gauge({
+    name: 'vxmon_dedup_enabled',
+    help: '1 when --dedup counts a double-mirrored packet once; 0 when the figures are raw (copies still counted above).',
+    registers,
+    collect() {
+      this.set(source.pipeline().dropsDuplicates ? 1 : 0);
+    },
+  });
+
   registerSessionMetrics(registers, () => source.pipeline().sessions);
   source.registerMore?.(registers);
 

@@ -29,6 +29,13 @@ export function formatReport(report: ReplayReport): string {
     ]);
     out.push(alignTable(header, rows));
   }
+  const dup = report.duplicates;
+  if (dup && dup.frames > 0) {
+    out.push('');
+    out.push(`double mirroring: ${dup.frames} frames were copies of a packet seen within ${dup.window_seconds * 1000} ms ` +
+      (dup.dedup ? '(counted once: --dedup)' : '(counted twice above; --dedup counts them once)'));
+    out.push(alignTable(['VNI_A', 'VNI_B', 'DUPLICATES'], dup.pairs.map((p) => [`${p.a.tunnel}/${p.a.vni}`, `${p.b.tunnel}/${p.b.vni}`, n(p.frames)])));
+  }
   const withSessions = report.vnis.filter((v) => v.sessions !== undefined);
   if (withSessions.length > 0) {
     out.push('');

@@ -84,5 +84,14 @@ describe('decodeFrame: nested tunnels', () => {
     const { outcome, view } = decode(Buffer.from(cut));
     expect(outcome).toBe(Outcome.VXLAN_TOO_SHORT);
     expect([view.tunnelType, view.vni, view.tunnelDepth]).toEqual([Tunnel.GENEVE, 4243, 1]);
+    // the outer level's inner IPv4/UDP is not left behind as if it were the nested packet's
+    expect([view.innerIpVersion, view.l4Offset]).toEqual([0, 0]);
+  });
+
+  it('a nested frame whose inner packet is cut in its Ethernet header has no inner IP of the outer level', () => {
+    const cut = GENEVE_VXLAN_DNS.subarray(0, 90); // VXLAN whole, 4 bytes of the inner Ethernet header
+    const { outcome, view } = decode(Buffer.from(cut));
+    expect(outcome).toBe(Outcome.INNER_ETH_TOO_SHORT);
+    expect([view.tunnelType, view.vni, view.tunnelDepth, view.innerIpVersion, view.l4Offset]).toEqual([Tunnel.VXLAN, 4242, 2, 0, 0]);
   });
 });

@@ -97,7 +97,7 @@ describe('decodeInnerUdp', () => {
     const buf = Buffer.concat([hex('ff ff'), DNS]);
     const view = new PacketView();
     expect(decodeInnerUdp(dataView(buf), 2, buf.length, view)).toBe(Outcome.DECODED);
-    expectView(view, { l4Offset: 2, srcPort: 57616, dstPort: 53 });
+    expectView(view, { l4Offset: 2, srcPort: 57616, dstPort: 53, l4Checksum: 0xabcd });
   });
 
   it('fewer than 8 bytes is inner_udp_too_short', () => {
