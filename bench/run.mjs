@@ -5,6 +5,8 @@
 //   (a) read only      readCaptureFile() into a sink that only sums capturedLength
 //   (b) pipeline       readCaptureFile() into the real Pipeline (decode + per-VNI stats)
 //   (c) plain loop     bench/plain-loop.mjs: readSync chunks + VNI at a fixed offset
+//   (d) pipeline + double-mirror detection (what vxmon replay/run always do)
+//   (e) pipeline + detection + --dedup (copies end as mirror_duplicate)
 //
 // Options: --frames N (1e6) --seed S (1) --runs K (3) --file PATH --json
 // The capture comes from bench/gen-aws-capture.mjs, cached in bench/.cache/.
@@ -111,11 +113,12 @@ async function main() {
   }
 
   // The project under test, compiled by `npm run build`.
-  let readCaptureFile, Pipeline, makeDecoderConfig;
+  let readCaptureFile, Pipeline, makeDecoderConfig, MirrorDedup;
   try {
     ({ readCaptureFile } = await import('../dist/capture/pcap-file-source.js'));
     ({ Pipeline } = await import('../dist/pipeline.js'));
     ({ makeDecoderConfig } = await import('../dist/decode/decoder-config.js'));
+    ({ MirrorDedup } = await import('../dist/aggregate/mirror-dedup.js'));
   } catch (e) {
     throw new Error(`cannot load the compiled project from dist/ (run \`npm run build\` first): ${e.message}`);
   }
@@ -181,6 +184,21 @@ async function main() {
   const vniCount = p.vniStats.size;
   const pipeByVni = new Map(p.vniStats.figures().filter((f) => f.tunnel === 'vxlan').map((f) => [f.vni, f.frames]));
 
+  // (d), (e) the pipeline with double-mirror detection, without and with --dedup
+  const dedupSecs = { detect: [], drop: [] };
+  const dedupFigures = {};
+  for (let r = 0; r < opts.runs; r++) {
+    for (const mode of ['detect', 'drop']) {
+      let q = null;
+      gc();
+      q = new Pipeline(makeDecoderConfig(), undefined, undefined, { dedup: new MirrorDedup(), dropDuplicates: mode === 'drop' });
+      const t0 = performance.now();
+      await readCaptureFile(file, q);
+      dedupSecs[mode].push((performance.now() - t0) / 1000);
+      dedupFigures[mode] = { duplicates: q.dedup.duplicates, pairs: q.dedup.pairs().length };
+    }
+  }
+
   // (c) plain loop
   const plainSecs = [];
   let plain = null;
@@ -223,6 +241,8 @@ async function main() {
       perVniAgreesWithPlainLoop: agree,
     },
     plainLoop: { ...summarise(plainSecs, plain.frames, fileBytes), vnis: plain.byVni.size },
+    dedupDetect: { ...summarise(dedupSecs.detect, frames, fileBytes), ...dedupFigures.detect },
+    dedupDrop: { ...summarise(dedupSecs.drop, frames, fileBytes), ...dedupFigures.drop },
     heap: {
       beforePipelineBytes: heapBefore,
       afterPipelineBytes: heapAfter,
@@ -252,6 +272,8 @@ async function main() {
     ),
   );
   log(row('(c) plain loop (VNI only)', result.plainLoop, 'reference, no validation'));
+  log(row('(d) (b) + double-mirror detect', result.dedupDetect, `${result.dedupDetect.duplicates} copies in ${result.dedupDetect.pairs} VNI pairs`));
+  log(row('(e) (d) + --dedup', result.dedupDrop, `${result.dedupDrop.duplicates} copies set aside`));
   log('');
   const droppedText = Object.keys(dropped).length
     ? Object.entries(dropped).map(([k, v]) => `${k} ${v}`).join(', ')
