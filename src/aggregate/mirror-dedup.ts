@@ -1,5 +1,6 @@
 import { IpProto, type PacketView } from '../decode/packet-view.js';
-import { describeVniKey, VniFolder } from './vni-key.js';
+import { VniFolder } from './vni-key.js';
+import { VniPairCounter, type VniPairFigures } from './vni-pair-counter.js';
 
 /**
  * Double-mirror detection: when both ends of a connection are mirrored to
@@ -44,20 +45,17 @@ const BUCKET_BITS = RING_BITS + 1; // at most half the buckets in use: short cha
  */
 export const DEFAULT_DEDUP_WINDOW_SECONDS = 0.005;
 
-/** One VNI pair's duplicates, as `vxmon replay --json` prints them (README "Double mirroring"). */
-export interface DuplicatePairFigures {
-  /** The two (tunnel, VNI) whose copies matched, lower key first; `a` equals `b` when one VNI carried both copies. */
-  a: { tunnel: string; vni: number | 'other' };
-  b: { tunnel: string; vni: number | 'other' };
-  frames: number;
-}
+/**
+ * One VNI pair's duplicates, as `vxmon replay --json` prints them (README "Double mirroring"):
+ * the two (tunnel, VNI) whose copies matched, lower key first; `a` equals `b` when one VNI carried both.
+ */
+export type DuplicatePairFigures = VniPairFigures;
 
 export class MirrorDedup {
   /** Frames recognised as the second (or later) copy of a packet, whatever --dedup says. */
   duplicates = 0;
-  /** VNI-pair keys (lower vniKey * 2^26 + higher) and their duplicate counts, one row per pair. */
-  readonly pairKeys: number[] = [];
-  pairCounts = new Float64Array(8);
+  /** Duplicates per unordered pair of VNI keys (the first copy's and this one's). */
+  private readonly pairCounter: VniPairCounter;
 
   readonly windowSeconds: number;
   private readonly windowUs: number;
@@ -71,18 +69,10 @@ export class MirrorDedup {
   private readonly words = new Uint32Array(16);
   /** Ring entries written so far (the next entry's sequence number). */
   private written = 0;
-  /** Raw VNI-key pairs (lower, higher) -> counter row, through pairSlots (open addressing, at most half full). */
-  private pairSlots = new Int32Array(16).fill(-1);
-  private entryLo = new Uint32Array(8);
-  private entryHi = new Uint32Array(8);
-  private entryRow = new Uint32Array(8);
-  private entries = 0;
 
   /** `folder`: pairs are counted under the VNIs' folded keys (--max-vnis), as every per-VNI figure. */
-  constructor(
-    windowSeconds: number = DEFAULT_DEDUP_WINDOW_SECONDS,
-    private readonly folder: VniFolder = new VniFolder(),
-  ) {
+  constructor(windowSeconds: number = DEFAULT_DEDUP_WINDOW_SECONDS, folder: VniFolder = new VniFolder()) {
+    this.pairCounter = new VniPairCounter(folder, true);
     this.windowSeconds = windowSeconds;
     this.windowUs = windowSeconds * 1e6;
   }
@@ -164,7 +154,8 @@ export class MirrorDedup {
       // Either order in time: sources that interleave (several live ones, or files) are not strictly monotonic.
       const dt = nowUs - this.timeUs[slot];
       if (this.fpA[slot] === a && this.fpB[slot] === b && dt <= windowUs && dt >= -windowUs) {
-        this.countPair(this.vniKey[slot], key);
+        this.duplicates++;
+        this.pairCounter.add(this.vniKey[slot], key);
         dup = true;
         break;
       }
@@ -182,88 +173,9 @@ export class MirrorDedup {
     return dup;
   }
 
-  /**
-   * One more duplicate for the unordered pair of VNI keys. Pairs are found
-   * through a small open-addressing table in typed arrays (raw keys -> counter
-   * row), not a Map: a pair key does not fit a small integer, and a Map
-   * lookup with it would allocate a heap number per duplicate.
-   */
-  private countPair(first: number, second: number): void {
-    this.duplicates++;
-    const lo = first < second ? first : second;
-    const hi = first < second ? second : first;
-    const slots = this.pairSlots;
-    const mask = slots.length - 1;
-    let i = (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) & mask;
-    for (;;) {
-      const e = slots[i];
-      if (e === -1) break;
-      if (this.entryLo[e] === lo && this.entryHi[e] === hi) {
-        this.pairCounts[this.entryRow[e]]++;
-        return;
-      }
-      i = (i + 1) & mask;
-    }
-    this.pairCounts[this.newEntry(lo, hi, i)]++;
-  }
-
-  /** A raw pair seen for the first time (allocates; once per pair): its counter row, under the folded keys (--max-vnis). */
-  private newEntry(lo: number, hi: number, slot: number): number {
-    const a = this.folder.keyFor(lo);
-    const b = this.folder.keyFor(hi);
-    const folded = a < b ? a * 0x4000000 + b : b * 0x4000000 + a;
-    let row = this.pairKeys.indexOf(folded);
-    if (row === -1) {
-      row = this.pairKeys.length;
-      this.pairKeys.push(folded);
-      if (row >= this.pairCounts.length) this.pairCounts = grownF64(this.pairCounts, this.pairCounts.length * 2);
-    }
-    const e = this.entries++;
-    if (e >= this.entryLo.length) {
-      this.entryLo = grownU32(this.entryLo, e * 2);
-      this.entryHi = grownU32(this.entryHi, e * 2);
-      this.entryRow = grownU32(this.entryRow, e * 2);
-    }
-    this.entryLo[e] = lo;
-    this.entryHi[e] = hi;
-    this.entryRow[e] = row;
-    this.pairSlots[slot] = e;
-    if (2 * this.entries > this.pairSlots.length) this.rehashPairs(this.pairSlots.length * 2);
-    return row;
-  }
-
-  private rehashPairs(size: number): void {
-    const slots = new Int32Array(size).fill(-1);
-    const mask = size - 1;
-    for (let e = 0; e < this.entries; e++) {
-      let i = (Math.imul(this.entryLo[e], 0x9e3779b1) ^ Math.imul(this.entryHi[e], 0x85ebca6b)) & mask;
-      while (slots[i] !== -1) i = (i + 1) & mask;
-      slots[i] = e;
-    }
-    this.pairSlots = slots;
-  }
-
   /** Every pair with its duplicates, ordered by the pair's keys. */
   pairs(): DuplicatePairFigures[] {
-    return this.pairKeys
-      .map((key, row) => ({ key, row }))
-      .sort((x, y) => x.key - y.key)
-      .map(({ key, row }) => ({
-        a: describeVniKey(Math.floor(key / 0x4000000)),
-        b: describeVniKey(key % 0x4000000),
-        frames: this.pairCounts[row],
-      }));
+    return this.pairCounter.figures();
   }
 }
 
-function grownU32(a: Uint32Array, n: number): Uint32Array<ArrayBuffer> {
-  const b = new Uint32Array(n);
-  b.set(a);
-  return b;
-}
-
-function grownF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
-}

@@ -1,7 +1,8 @@
 import { Outcome } from '../decode/outcome.js';
 import { GeneveLayout } from '../decode/geneve.js';
 import { IpProto, TcpFlag, Tunnel, type PacketView } from '../decode/packet-view.js';
-import { describeVniKey, VniFolder } from './vni-key.js';
+import { describeVniKey, keyOfDescribed, VniFolder } from './vni-key.js';
+import { VniPairCounter } from './vni-pair-counter.js';
 
 /**
  * Per-(tunnel, VNI) accumulators.
@@ -70,6 +71,8 @@ export interface VniFigures {
   last_frame_time: number;
   geneve_options: number;
   geneve_control_frames: number;
+  /** Nested tunnels: the outermost tunnels that carried this VNI's frames, and how many (empty when none nested). */
+  outer_tunnels: { tunnel: string; vni: number | 'other'; frames: number }[];
 }
 
 /** Slots in the initial key table (a power of two); it doubles at half full. */
@@ -78,8 +81,11 @@ const INITIAL_SLOTS = 128;
 export class VniStats {
   /** Decides which VNIs get rows of their own (--max-vnis); shared with the session aggregates. */
   readonly folder: VniFolder;
+  /** Nested frames per (this VNI, the outermost tunnel's VNI): e.g. a mirror session behind Gateway Load Balancer's Geneve. */
+  readonly outerTunnels: VniPairCounter;
   constructor(folder: VniFolder = new VniFolder()) {
     this.folder = folder;
+    this.outerTunnels = new VniPairCounter(folder);
   }
 
   /** Row-major: row r's column c is at r * COLUMN_COUNT + c. */
@@ -120,6 +126,7 @@ export class VniStats {
     v[base + Col.LAST_FRAME_TIME] = tsSec + tsNsec / 1e9;
     if (view.truncated) v[base + Col.TRUNCATED_FRAMES]++;
     if (outcome !== Outcome.DECODED) v[base + Col.INNER_DROPPED]++;
+    if (view.tunnelDepth > 1) this.outerTunnels.add(key, view.outerTunnelType * 0x1000000 + view.outerVni);
     if (view.tunnelType === Tunnel.GENEVE) {
       v[base + Col.GENEVE_OPTIONS] += view.geneveOptionCount;
       if (view.geneveFlags & GeneveLayout.FLAG_O) v[base + Col.GENEVE_CONTROL_FRAMES]++;
@@ -213,6 +220,7 @@ export class VniStats {
   /** Figures for every VNI, ordered by tunnel type then VNI. */
   figures(): VniFigures[] {
     const rows = this.keys.map((key, row) => ({ key, row })).sort((a, b) => a.key - b.key);
+    const outer = this.outerTunnels.figures();
     return rows.map(({ key, row }) => {
       const g = (c: number) => this.get(row, c);
       return {
@@ -232,6 +240,7 @@ export class VniStats {
         last_frame_time: g(Col.LAST_FRAME_TIME),
         geneve_options: g(Col.GENEVE_OPTIONS),
         geneve_control_frames: g(Col.GENEVE_CONTROL_FRAMES),
+        outer_tunnels: outer.filter((p) => keyOfDescribed(p.a) === key).map((p) => ({ ...p.b, frames: p.frames })),
       };
     });
   }

@@ -173,6 +173,19 @@ export function createMetrics(source: MetricsSource): MetricsRegistries {
   });
 
   new Counter({
+    name: 'vxmon_vni_outer_tunnel_frames_total',
+    help: 'Nested tunnel frames of this (innermost) VNI by the outermost tunnel that carried them, e.g. Gateway Load Balancer Geneve.',
+    labelNames: ['tunnel', 'vni', 'outer_tunnel', 'outer_vni'],
+    registers,
+    collect() {
+      this.reset();
+      for (const p of source.pipeline().vniStats.outerTunnels.figures()) {
+        this.inc({ tunnel: p.a.tunnel, vni: String(p.a.vni), outer_tunnel: p.b.tunnel, outer_vni: String(p.b.vni) }, p.frames);
+      }
+    },
+  });
+
+  new Counter({
     name: 'vxmon_mirror_duplicate_frames_total',
     help: 'Frames that were a second copy of a packet seen within the dedup window (double mirroring), per pair of VNIs (a <= b).',
     labelNames: ['tunnel_a', 'vni_a', 'tunnel_b', 'vni_b'],
