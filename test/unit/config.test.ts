@@ -86,6 +86,18 @@ describe('loadConfig precedence: flags > VXMON_* > YAML > defaults', () => {
       /VXMON_MAX_TUNNEL_DEPTH: "0" is not a whole number from 1 to 16/,
     );
   });
+
+  it('dedup: off with a 5 ms window by default; --dedup flag, VXMON_DEDUP, dedup_window from the file', () => {
+    const base = { 'listen-udp': ['127.0.0.1:4789'] };
+    const d = loadConfig({ flags: base, env: {} });
+    expect([d.dedup, d.dedupWindow]).toEqual([false, 0.005]);
+    expect(loadConfig({ flags: { ...base, dedup: true }, env: {} }).dedup).toBe(true);
+    expect(loadConfig({ flags: base, env: { VXMON_DEDUP: 'true', VXMON_DEDUP_WINDOW: '2ms' } })).toMatchObject({ dedup: true, dedupWindow: 0.002 });
+    const file = yaml('dedup.yml', 'listen_udp: ["127.0.0.1:4789"]\ndedup: true\ndedup_window: 0.5ms\n');
+    expect(loadConfig({ flags: {}, env: {}, configFile: file })).toMatchObject({ dedup: true, dedupWindow: 0.0005 });
+    expect(() => loadConfig({ flags: base, env: { VXMON_DEDUP: 'maybe' } })).toThrow(/VXMON_DEDUP: must be true or false, not "maybe"/);
+    expect(() => loadConfig({ flags: { ...base, 'dedup-window': '1h' }, env: {} })).toThrow(/--dedup-window: "1h" is not a duration/);
+  });
 });
 
 describe('loadConfig errors: one line per problem, saying what and where', () => {
