@@ -94,4 +94,26 @@ describe('decodeFrame: nested tunnels', () => {
     expect(outcome).toBe(Outcome.INNER_ETH_TOO_SHORT);
     expect([view.tunnelType, view.vni, view.tunnelDepth, view.innerIpVersion, view.l4Offset]).toEqual([Tunnel.VXLAN, 4242, 2, 0, 0]);
   });
+
+  it('every prefix: the layer cut gives its reason, attribution moves from Geneve to VXLAN, never a throw', () => {
+    // Offsets from the annotated bytes above: outer Ethernet 0..13, IPv4 14..33, UDP 34..41, Geneve 42..49
+    // (no options), IPv4 50..69, UDP 70..77, VXLAN 78..85, Ethernet 86..99, IPv4 100..119, UDP 120..127.
+    const table: [number, number, Outcome][] = [
+      [0, 13, Outcome.ETH_TOO_SHORT], [14, 33, Outcome.IPV4_TOO_SHORT], [34, 41, Outcome.UDP_TOO_SHORT],
+      [42, 49, Outcome.GENEVE_TOO_SHORT], [50, 69, Outcome.INNER_IPV4_TOO_SHORT], [70, 77, Outcome.INNER_UDP_TOO_SHORT],
+      [78, 85, Outcome.VXLAN_TOO_SHORT], [86, 99, Outcome.INNER_ETH_TOO_SHORT], [100, 119, Outcome.INNER_IPV4_TOO_SHORT],
+      [120, 127, Outcome.INNER_UDP_TOO_SHORT], [128, 176, Outcome.DECODED],
+    ];
+    const view = new PacketView();
+    const config = makeDecoderConfig();
+    for (const [from, to, want] of table) {
+      for (let n = from; n <= to; n++) {
+        const prefix = Buffer.from(GENEVE_VXLAN_DNS.subarray(0, n));
+        const outcome = decodeFrame(prefix, 0, n, 182, LinkType.ETHERNET, view, config);
+        expect(outcome, `prefix ${n}`).toBe(want);
+        const attribution = n < 50 ? [0, 0] : n < 86 ? [Tunnel.GENEVE, 4243] : [Tunnel.VXLAN, 4242];
+        expect([view.tunnelType, view.vni], `prefix ${n}`).toEqual(attribution);
+      }
+    }
+  });
 });
