@@ -5,6 +5,8 @@
  * POST /-/reload is left to the exporter issue), and stops cleanly on
  * SIGTERM/SIGINT within 5 s.
  */
+import { payloadLinkType } from './capture/frame-source.js';
+import { Tunnel, TUNNEL_NAMES } from './decode/packet-view.js';
 import { MirrorDedup } from './aggregate/mirror-dedup.js';
 import { performance } from 'node:perf_hooks';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -84,10 +86,12 @@ export class Daemon {
       }
       for (const address of cfg.listenUdp) {
         const counter = new SourceCounter(`udp:${formatListenAddress(address)}`, this.pipeline, drops);
-        const src = new UdpSocketSource(address, counter);
+        // The port's tunnel type says what its datagrams start with (VXLAN unless it is a Geneve or GPE port).
+        const tunnel = cfg.genevePorts.includes(address.port) ? Tunnel.GENEVE : cfg.vxlanGpePorts.includes(address.port) ? Tunnel.VXLAN_GPE : Tunnel.VXLAN;
+        const src = new UdpSocketSource(address, counter, payloadLinkType(tunnel));
         await src.open();
         this.sources.push({ counter, close: () => src.close(), kernelDrops: () => src.kernelDrops() });
-        log.info({ source: counter.name, port: src.boundPort }, 'udp socket open');
+        log.info({ source: counter.name, port: src.boundPort, tunnel: TUNNEL_NAMES[tunnel] }, 'udp socket open');
       }
       this.server = await startWebServer({
         listen: cfg.webListenAddress,

@@ -1,8 +1,9 @@
 /**
- * VXLAN from a plain UDP socket bound to the tunnel port: no root, no
- * libpcap. The kernel has already removed the outer Ethernet/IP/UDP headers,
- * so each datagram is handed to the pipeline as a frame of the internal link
- * type VXLAN_PAYLOAD, where decoding starts at the VXLAN header (outer
+ * VXLAN (or Geneve, VXLAN-GPE) from a plain UDP socket bound to the tunnel
+ * port: no root, no libpcap. The kernel has already removed the outer
+ * Ethernet/IP/UDP headers, so each datagram is handed to the pipeline as a
+ * frame of an internal link type (VXLAN_PAYLOAD by default; GENEVE_PAYLOAD
+ * for a Geneve port...), where decoding starts at the tunnel header (outer
  * address fields stay 0 in the view).
  *
  * Datagrams the socket could not queue are dropped by the kernel, invisibly
@@ -28,6 +29,8 @@ export class UdpSocketSource {
   constructor(
     readonly address: ListenAddress,
     private readonly counter: SourceCounter,
+    /** What the datagrams start with (payloadLinkType of the port's tunnel type). */
+    private readonly linkType: number = LinkType.VXLAN_PAYLOAD,
   ) {}
 
   open(): Promise<void> {
@@ -35,9 +38,10 @@ export class UdpSocketSource {
     const socket = createSocket({ type: ipv6 ? 'udp6' : 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });
     const clock = this.clock;
     const counter = this.counter;
+    const linkType = this.linkType;
     socket.on('message', (msg: Buffer) => {
       counter.lastFrameAtMs = clock.stamp();
-      counter.onFrame(msg, 0, msg.length, msg.length, clock.sec, clock.nsec, LinkType.VXLAN_PAYLOAD);
+      counter.onFrame(msg, 0, msg.length, msg.length, clock.sec, clock.nsec, linkType);
     });
     return new Promise((resolve, reject) => {
       socket.once('error', (e: NodeJS.ErrnoException) => {

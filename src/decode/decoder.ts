@@ -7,8 +7,8 @@
  * for Geneve/GPE) -> inner IPv4/IPv6 -> TCP / UDP / ICMP. When that inner
  * UDP goes to a tunnel port again, the tunnel nests (the AWS Gateway Load
  * Balancer case: Geneve -> IPv4 -> UDP 4789 -> VXLAN) and decoding repeats
- * there, up to config.maxTunnelDepth headers. (The internal link type
- * VXLAN_PAYLOAD, a UDP socket's datagram, starts at VXLAN.) Each layer lives in its own file,
+ * there, up to config.maxTunnelDepth headers. (The internal link types
+ * VXLAN_PAYLOAD, GENEVE_PAYLOAD, VXLAN_GPE_PAYLOAD, a UDP socket's datagram, start at the tunnel header.) Each layer lives in its own file,
  * runs its length checks in a fixed order and returns DECODED or its drop
  * reason; the first drop ends the frame.
  *
@@ -80,8 +80,9 @@ export function decodeFrame(
     if (r !== Outcome.DECODED) return r;
     ipVersion = ipVersionOfEtherType(view.outerEtherType);
     if (ipVersion === 0) return Outcome.ETH_NOT_IP;
-  } else if (linkType === LinkType.VXLAN_PAYLOAD) {
-    return decodeVxlanPayload(dv, start, end, view, config);
+  } else if (linkType >= LinkType.VXLAN_PAYLOAD && linkType <= LinkType.VXLAN_GPE_PAYLOAD) {
+    // A UDP socket's datagram: the payload link types are 0x10000 + the tunnel type.
+    return decodeTunnelPayload(dv, start, end, view, config, linkType - 0x10000);
   } else {
     ipVersion = decodeOtherLink(dv, start, end, linkType, view);
     if (ipVersion < 0) return -ipVersion as OutcomeCode;
@@ -199,17 +200,18 @@ function decodeOtherLink(dv: DataView, start: number, end: number, linkType: num
 }
 
 /**
- * LinkType.VXLAN_PAYLOAD (the UDP socket source): the kernel has taken off
- * the outer Ethernet/IP/UDP headers and the frame is the whole UDP payload,
- * starting at the VXLAN header. No outer layer is reached (outerIpVersion
- * stays 0); the outer UDP fields say what is known: ports unknown (0), the
- * length of a datagram that carried exactly these bytes.
+ * LinkType.VXLAN_PAYLOAD, GENEVE_PAYLOAD, VXLAN_GPE_PAYLOAD (the UDP socket
+ * source): the kernel has taken off the outer Ethernet/IP/UDP headers and
+ * the frame is the whole UDP payload, starting at the tunnel header of type
+ * `kind` (the socket's port says which). No outer layer is reached
+ * (outerIpVersion stays 0); the outer UDP fields say what is known: ports
+ * unknown (0), the length of a datagram that carried exactly these bytes.
  */
-function decodeVxlanPayload(dv: DataView, start: number, end: number, view: PacketView, config: DecoderConfig): OutcomeCode {
+function decodeTunnelPayload(dv: DataView, start: number, end: number, view: PacketView, config: DecoderConfig, kind: number): OutcomeCode {
   view.outerSrcPort = 0;
   view.outerDstPort = 0;
   view.outerUdpLength = end - start + UdpLayout.HEADER_LENGTH;
-  return decodeTunnels(dv, start, end, view.outerUdpLength, Tunnel.VXLAN, view, config);
+  return decodeTunnels(dv, start, end, view.outerUdpLength, kind, view, config);
 }
 
 /**

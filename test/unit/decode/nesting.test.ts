@@ -116,4 +116,15 @@ describe('decodeFrame: nested tunnels', () => {
       }
     }
   });
+
+  it('a Geneve UDP socket\'s datagram (GENEVE_PAYLOAD: the UDP payload, from byte 42) decodes the same way', () => {
+    const datagram = Buffer.from(GENEVE_VXLAN_DNS.subarray(42));
+    const view = new PacketView();
+    const outcome = decodeFrame(datagram, 0, datagram.length, datagram.length, LinkType.GENEVE_PAYLOAD, view, makeDecoderConfig());
+    expect(outcome).toBe(Outcome.DECODED);
+    expect([view.tunnelType, view.vni, view.outerTunnelType, view.outerVni, view.tunnelDepth]).toEqual([Tunnel.VXLAN, 4242, Tunnel.GENEVE, 4243, 2]);
+    expect([view.outerIpVersion, view.srcPort, view.dstPort]).toEqual([0, 36872, 53]);
+    // the same bytes read as a VXLAN socket's datagram are not VXLAN (the I flag is clear in Geneve's first byte)
+    expect(decodeFrame(datagram, 0, datagram.length, datagram.length, LinkType.VXLAN_PAYLOAD, view, makeDecoderConfig())).toBe(Outcome.VXLAN_I_FLAG_UNSET);
+  });
 });
