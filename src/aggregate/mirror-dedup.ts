@@ -85,6 +85,11 @@ export class MirrorDedup {
   isDuplicate(view: PacketView, tsSec: number, tsNsec: number): boolean {
     // The time is computed here, not passed in: a double argument would be boxed per call.
     const nowUs = tsSec * 1e6 + tsNsec / 1000;
+    // UDP without a checksum (0: allowed over IPv4, and over IPv6 for tunnels, RFC 6935) and without
+    // an IP ID (0: AWS's own VXLAN, IPv6) leaves only addresses, ports and length: tunnel traffic
+    // vxmon does not decode would match itself. Better to miss such a copy than to drop a packet.
+    if (view.innerProto === IpProto.UDP && view.l4Offset !== 0 && view.l4Checksum === 0 && view.innerIpId === 0) return false;
+
     // The fingerprint's words go into a scratch array, then two different 32-bit hashes
     // (MurmurHash3's steps; FNV-1a over words with its own finaliser) run over them in
     // this function: a false match needs both to collide. (Written inline: a helper per
