@@ -17,7 +17,7 @@ export function formatReport(report: ReplayReport): string {
   out.push(`read ${report.frames} frames from ${files || 'no file'}`);
   out.push('');
   if (report.vnis.length === 0) {
-    out.push('no tunnel frames (is the VXLAN port right? see --vxlan-port)');
+    out.push('no tunnel frames (are the tunnel ports right? see --vxlan-port, --geneve-port, --vxlan-gpe-port)');
   } else {
     const header = ['TUNNEL/VNI', 'FRAMES', 'WIRE_B', 'INNER_L2_B', 'IPV4', 'IPV4_B', 'IPV6', 'IPV6_B',
       'TCP', 'UDP', 'ICMP', 'OTHER', 'TRUNC', 'FRAG', 'SYN', 'SYNACK', 'FIN', 'RST'];
