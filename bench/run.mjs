@@ -11,6 +11,8 @@
 // live session with --sessions N (1e6) sessions in the table, and
 //   (e) /metrics       bench/scrape-latency.mjs: scrape latency and size, text and
 //                      OpenMetrics, with --scrape-vnis VNIs and --scrape-sessions live sessions
+//   (f) pipeline + double-mirror detection (what vxmon replay/run always do)
+//   (g) pipeline + detection + --dedup (copies end as mirror_duplicate)
 // and, as root with cap built, bench/live-lo.mjs: live capture on lo beside tcpdump (bench/LIVE.md).
 //
 // Options: --frames N (1e6) --seed S (1) --runs K (3) --file PATH --sessions N --json
@@ -146,7 +148,7 @@ async function main() {
   }
 
   // The project under test, compiled by `npm run build`.
-  let readCaptureFile, Pipeline, makeDecoderConfig, SessionTracker;
+  let readCaptureFile, Pipeline, makeDecoderConfig, SessionTracker, MirrorDedup;
   let allowList;
   try {
     ({ readCaptureFile } = await import('../dist/capture/pcap-file-source.js'));
@@ -157,6 +159,7 @@ async function main() {
       allowList = compileTunnelAllow(opts.allowSource?.split(',') ?? [], opts.allowVni?.split(',') ?? []);
     }
     ({ SessionTracker } = await import('../dist/session/session-tracker.js'));
+    ({ MirrorDedup } = await import('../dist/aggregate/mirror-dedup.js'));
   } catch (e) {
     throw new Error(`cannot load the compiled project from dist/ (run \`npm run build\` first): ${e.message}`);
   }
@@ -253,6 +256,21 @@ async function main() {
   };
   full = null;
 
+  // (f), (g) the pipeline with double-mirror detection, without and with --dedup
+  const dedupSecs = { detect: [], drop: [] };
+  const dedupFigures = {};
+  for (let r = 0; r < opts.runs; r++) {
+    for (const mode of ['detect', 'drop']) {
+      let q = null;
+      gc();
+      q = new Pipeline(makeDecoderConfig(), undefined, undefined, { dedup: new MirrorDedup(), dropDuplicates: mode === 'drop' });
+      const t0 = performance.now();
+      await readCaptureFile(file, q);
+      dedupSecs[mode].push((performance.now() - t0) / 1000);
+      dedupFigures[mode] = { duplicates: q.dedup.duplicates, pairs: q.dedup.pairs().length };
+    }
+  }
+
   // (c) plain loop
   const plainSecs = [];
   let plain = null;
@@ -312,6 +330,8 @@ async function main() {
       ...fullWork,
     },
     sessionMemory,
+    dedupDetect: { ...summarise(dedupSecs.detect, frames, fileBytes), ...dedupFigures.detect },
+    dedupDrop: { ...summarise(dedupSecs.drop, frames, fileBytes), ...dedupFigures.drop },
     heap: {
       beforePipelineBytes: heapBefore,
       afterPipelineBytes: heapAfter,
@@ -353,6 +373,8 @@ async function main() {
       `target >= ${mfps(TARGET_FULL_FPS)} M/s (info): ${result.fullPipeline.targetMetByBest ? 'met' : 'not met'}`,
     ),
   );
+  log(row('(f) (b) + double-mirror detect', result.dedupDetect, `${result.dedupDetect.duplicates} copies in ${result.dedupDetect.pairs} VNI pairs`));
+  log(row('(g) (f) + --dedup', result.dedupDrop, `${result.dedupDrop.duplicates} copies set aside`));
   log('');
   const droppedText = Object.keys(dropped).length
     ? Object.entries(dropped).map(([k, v]) => `${k} ${v}`).join(', ')

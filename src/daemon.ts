@@ -5,6 +5,9 @@
  * POST /-/reload is left to the exporter issue), and stops cleanly on
  * SIGTERM/SIGINT within 5 s.
  */
+import { payloadLinkType } from './capture/frame-source.js';
+import { Tunnel, TUNNEL_NAMES } from './decode/packet-view.js';
+import { MirrorDedup } from './aggregate/mirror-dedup.js';
 import { performance } from 'node:perf_hooks';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { LiveCaptureSource } from './capture/live-source.js';
@@ -63,7 +66,10 @@ export class Daemon {
       timeouts: config.timeouts,
       onFlow: flows ? (r) => flows.write(r) : undefined,
     });
-    this.pipeline = new Pipeline(makeDecoderConfig({ vxlanPorts: config.vxlanPorts, reservedPolicy: config.reservedBits }), this.tracker);
+    this.pipeline = new Pipeline(decoderConfigOf(config), this.tracker, this.tracker.stats.folder, {
+      dedup: new MirrorDedup(config.dedupWindow, this.tracker.stats.folder),
+      dropDuplicates: config.dedup,
+    });
     this.pipeline.allow = compileTunnelAllow(config.allowSource, config.allowVni);
   }
 
@@ -87,10 +93,12 @@ export class Daemon {
       }
       for (const address of cfg.listenUdp) {
         const counter = new SourceCounter(`udp:${formatListenAddress(address)}`, this.pipeline, drops);
-        const src = new UdpSocketSource(address, counter);
+        // The port's tunnel type says what its datagrams start with (VXLAN unless it is a Geneve or GPE port).
+        const tunnel = cfg.genevePorts.includes(address.port) ? Tunnel.GENEVE : cfg.vxlanGpePorts.includes(address.port) ? Tunnel.VXLAN_GPE : Tunnel.VXLAN;
+        const src = new UdpSocketSource(address, counter, payloadLinkType(tunnel));
         await src.open();
         this.sources.push({ counter, close: () => src.close(), kernelDrops: () => src.kernelDrops() });
-        log.info({ source: counter.name, port: src.boundPort }, 'udp socket open');
+        log.info({ source: counter.name, port: src.boundPort, tunnel: TUNNEL_NAMES[tunnel] }, 'udp socket open');
       }
       this.server = await startWebServer({
         listen: cfg.webListenAddress,
@@ -272,7 +280,7 @@ export class Daemon {
       log.error({ problems: [webProblem] }, 'reload failed; keeping the previous configuration');
       return webProblem;
     }
-    const needsRestart = (['interfaces', 'listenUdp', 'vxlanPorts', 'reservedBits', 'bpf', 'captureBufferSize', 'webListenAddress',
+    const needsRestart = (['interfaces', 'listenUdp', 'vxlanPorts', 'genevePorts', 'vxlanGpePorts', 'maxTunnelDepth', 'dedup', 'dedupWindow', 'reservedBits', 'bpf', 'captureBufferSize', 'webListenAddress',
       'flowsPath', 'flowsFormat', 'maxSessions', 'maxVnis', 'timeouts', 'webTimeouts'] as const).filter(
       (k) => JSON.stringify(next[k]) !== JSON.stringify(this.config[k]),
     );
@@ -282,6 +290,11 @@ export class Daemon {
       interfaces: this.config.interfaces,
       listenUdp: this.config.listenUdp,
       vxlanPorts: this.config.vxlanPorts,
+      genevePorts: this.config.genevePorts,
+      vxlanGpePorts: this.config.vxlanGpePorts,
+      maxTunnelDepth: this.config.maxTunnelDepth,
+      dedup: this.config.dedup,
+      dedupWindow: this.config.dedupWindow,
       reservedBits: this.config.reservedBits,
       bpf: this.config.bpf,
       captureBufferSize: this.config.captureBufferSize,
@@ -324,4 +337,15 @@ export class Daemon {
     log.info({ frames: this.pipeline.decoderStats.frames, sessionsClosed: open }, 'stopped');
     await new Promise<void>((resolve) => this.log.flush(() => resolve()));
   }
+}
+
+/** The decoder's view of the run configuration. */
+function decoderConfigOf(config: RunConfig) {
+  return makeDecoderConfig({
+    vxlanPorts: config.vxlanPorts,
+    genevePorts: config.genevePorts,
+    vxlanGpePorts: config.vxlanGpePorts,
+    maxTunnelDepth: config.maxTunnelDepth,
+    reservedPolicy: config.reservedBits,
+  });
 }

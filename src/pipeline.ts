@@ -8,6 +8,15 @@ import type { SessionTracker } from './session/session-tracker.js';
 import { DecoderStats } from './aggregate/decoder-stats.js';
 import { VniStats } from './aggregate/vni-stats.js';
 import { VniFolder } from './aggregate/vni-key.js';
+import type { MirrorDedup } from './aggregate/mirror-dedup.js';
+
+/** What a Pipeline does besides decoding and counting per VNI. */
+export interface PipelineOptions {
+  /** Double-mirror detection (always counts duplicates per VNI pair); omitted: none (the bench's baseline). */
+  dedup?: MirrorDedup;
+  /** --dedup: a recognised copy ends as `mirror_duplicate`, counted in no VNI and no session. */
+  dropDuplicates?: boolean;
+}
 
 /**
  * The wiring (DESIGN.md §1): source → decoder → aggregates, as plain
@@ -32,11 +41,26 @@ export class Pipeline implements FrameSink {
   /** The outer source of a UDP-socket datagram, set by that source right before onFrame (tunnel-allow.ts). */
   readonly datagramPeer = new DatagramPeer();
 
+  /** Double-mirror detection, when the command wants it (replay and run do). */
+  readonly dedup: MirrorDedup | undefined;
+  private readonly dropDuplicates: boolean;
+  /** --dedup in effect. */
+  get dropsDuplicates(): boolean {
+    return this.dropDuplicates;
+  }
+
   /** `folder` caps distinct VNIs (--max-vnis); with sessions, the tracker's own, so both fold alike. */
-  constructor(config: DecoderConfig, sessions?: SessionTracker, folder: VniFolder = sessions?.stats.folder ?? new VniFolder()) {
+  constructor(
+    config: DecoderConfig,
+    sessions?: SessionTracker,
+    folder: VniFolder = sessions?.stats.folder ?? new VniFolder(),
+    options: PipelineOptions = {},
+  ) {
     this.config = config;
     this.sessions = sessions;
     this.vniStats = new VniStats(folder);
+    this.dedup = options.dedup;
+    this.dropDuplicates = options.dropDuplicates === true && options.dedup !== undefined;
   }
 
   onFrame(
@@ -67,6 +91,14 @@ export class Pipeline implements FrameSink {
       if (verdict !== Outcome.DECODED) {
         outcome = verdict;
         attributed = false;
+      }
+    }
+    const dedup = this.dedup;
+    if (dedup !== undefined && outcome === Outcome.DECODED && view.innerIpVersion !== 0) {
+      if (dedup.isDuplicate(view, tsSec, tsNsec) && this.dropDuplicates) {
+        // --dedup: the first copy was counted; this one ends here, under its own outcome.
+        this.decoderStats.count(Outcome.MIRROR_DUPLICATE);
+        return Outcome.MIRROR_DUPLICATE;
       }
     }
     this.decoderStats.count(outcome);

@@ -4,6 +4,7 @@ import type { OutcomeName } from './decode/outcome.js';
 import { InputError } from './errors.js';
 import { Pipeline } from './pipeline.js';
 import type { VniFigures } from './aggregate/vni-stats.js';
+import type { DuplicatePairFigures } from './aggregate/mirror-dedup.js';
 import { keyOfDescribed } from './aggregate/vni-key.js';
 import type { VniSessionFigures } from './session/session-stats.js';
 import type { Talker } from './report/flow-output.js';
@@ -31,7 +32,18 @@ export interface ReplayReport {
   frames: number;
   outcomes: Record<OutcomeName, number>;
   vnis: VniReport[];
+  /** Present when double-mirror detection ran (vxmon replay always runs it). */
+  duplicates?: DuplicateReport;
   files: FileFigures[];
+}
+
+/** Double mirroring: copies of one packet seen within the window, per VNI pair. */
+export interface DuplicateReport {
+  /** --dedup: the copies were counted once (their outcome is mirror_duplicate); else the figures are raw. */
+  dedup: boolean;
+  window_seconds: number;
+  frames: number;
+  pairs: DuplicatePairFigures[];
 }
 
 export interface ReplayResult {
@@ -103,6 +115,7 @@ export async function replay(paths: readonly string[], opts: ReplayOptions): Pro
 
 export function reportOf(pipeline: Pipeline, files: FileFigures[]): ReplayReport {
   const sessions = pipeline.sessions?.stats;
+  const dedup = pipeline.dedup;
   return {
     frames: pipeline.decoderStats.frames,
     outcomes: pipeline.decoderStats.outcomes(),
@@ -113,6 +126,14 @@ export function reportOf(pipeline: Pipeline, files: FileFigures[]): ReplayReport
       const f = sessions.figuresOf(key)!;
       const { tunnel: _t, vni: _v, ...rest } = f;
       return { ...v, sessions: rest };
+    }),
+    ...(dedup && {
+      duplicates: {
+        dedup: pipeline.dropsDuplicates,
+        window_seconds: dedup.windowSeconds,
+        frames: dedup.duplicates,
+        pairs: dedup.pairs(),
+      },
     }),
     files,
   };

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import {
   EtherType, IpProto, LinkType, PktType, addr, arp, dns, ethernet, filler, icmp, icmpv6,
   ipv4, ipv6, IPV6_OPT_ROUTER_ALERT, linuxSynOptions, ntp, pingPayload, sll, sll2,
-  stripEthernet, tcp, tcpFlags, udp, vxlan, vxlanOverIpv4,
+  geneveOverIpv4, stripEthernet, tcp, tcpFlags, udp, vxlan, vxlanOverIpv4,
 } from './packets.mjs';
 import { writePcap, writePcapng } from './writers.mjs';
 
@@ -1063,6 +1063,128 @@ function sessionsEvict() {
   return sessionPcap(recs);
 }
 
+// ---------------------------------------------------------------- Gateway Load Balancer
+
+/** The GWLB endpoint a mirror session targets, and the load balancer's and appliance's addresses (one AZ). */
+const GWLBE = host('gwlb-endpoint', '06:76:00:00:05:05', '10.0.5.5');
+const GWLB_NODE = { mac: '06:76:00:00:fa:0a', ip: '10.0.250.10' };
+const APPLIANCE = { mac: '06:76:00:00:fa:14', ip: '10.0.250.20' };
+/**
+ * AWS's Geneve options for GWLB (class 0x0108): type 1 the GWLB endpoint ID
+ * (8 bytes), type 2 the attachment ID (8 bytes), type 3 the flow cookie
+ * (4 bytes): 32 option bytes, as in suricata-verify bug-6402-01.
+ */
+const gwlbOptions = (flowCookie) => [
+  { cls: 0x0108, type: 1, data: Buffer.from('0a1b2c3d4e5f6071', 'hex') },
+  { cls: 0x0108, type: 2, data: Buffer.from('1122334455667788', 'hex') },
+  { cls: 0x0108, type: 3, data: Buffer.from((flowCookie >>> 0).toString(16).padStart(8, '0'), 'hex') },
+];
+
+/**
+ * A mirror session whose target is a Gateway Load Balancer endpoint: the
+ * source ENI wraps each packet in VXLAN (the session's VNI) to the endpoint,
+ * and GWLB hands that VXLAN datagram to the appliance inside Geneve (VNI 0,
+ * protocol IPv4, the options above): Ethernet / IPv4 / UDP 6081 / Geneve /
+ * IPv4 / UDP 4789 / VXLAN / Ethernet / IPv4 / TCP. Every packet is one frame.
+ */
+function gwlbMirror({ vni, eni, packets }) {
+  return packets.filter((p) => !p.lost).map((p) => {
+    const vx = vxlanOverIpv4({
+      inner: p.frame, vni, outerSrcMac: eni.eniMac, outerDstMac: GWLBE.mac, outerSrc: eni.ip, outerDst: GWLBE.ip,
+      sport: awsSourcePort(vni, p.flow),
+    });
+    const innerIp = stripEthernet(vx).l3;
+    const data = geneveOverIpv4({
+      innerIp, vni: 0, options: gwlbOptions(fnv1a(p.flow)), outerSrcMac: GWLB_NODE.mac, outerDstMac: APPLIANCE.mac,
+      outerSrc: GWLB_NODE.ip, outerDst: APPLIANCE.ip, sport: 49152 + (fnv1a(`gwlb|${p.flow}`) % 16384),
+    });
+    return { t: p.t, data };
+  });
+}
+
+/** sessions-gwlb-geneve-vxlan.pcap: one TCP session mirrored (VNI 7601) to a GWLB endpoint, seen at the appliance. */
+function sessionsGwlbGeneveVxlan() {
+  const s1 = eniHost('gwlb-mirrored', '10.76.1.10', '61');
+  return sessionPcap(gwlbMirror({ vni: 7601, eni: s1, packets: scriptedTcp({
+    client: netHost('c7601', '198.51.100.61'), server: s1, cport: 50600, sport: 443, cIsn: 0x61000000, sIsn: 0x61800000,
+    steps: [
+      [1_000, 'c', 'S'], //                 1
+      [1_800, 's', 'SA'], //                2  server-side RTT 800 µs
+      [2_500, 'c', 'A'], //                 3  client-side RTT 700 µs
+      [2_550, 'c', 'PA', 100], //           4
+      [3_350, 's', 'A'], //                 5
+      [3_400, 's', 'PA', 300], //           6
+      [4_100, 'c', 'A'], //                 7
+      [5_000, 'c', 'FA'], //                8
+      [5_800, 's', 'FA'], //                9
+      [6_500, 'c', 'A'], //                10
+    ] }) }));
+}
+
+const GWLB_DEVIATIONS = {
+  reason:
+    'Geneve (GWLB, VNI 0) carries the mirror session\'s VXLAN (VNI 7601). vxmon counts a nested frame under its innermost tunnel ' +
+    '(the mirror session), the oracle under the outermost: so geneve/0 is not reported, and vxlan/7601 is the oracle\'s own embedded VXLAN row.',
+  fields: { 'geneve/0': { frames: 0 } },
+  from_embedded: ['vxlan/7601'],
+};
+
+// ---------------------------------------------------------------- double mirroring
+
+/** Two ENIs that talk to each other, each the source of its own mirror session (VNI 100 and VNI 200). */
+const DM_A = eniHost('dm-client', '10.77.1.10', '71');
+const DM_B = eniHost('dm-server', '10.77.2.20', '72');
+
+/**
+ * The traffic between DM_A and DM_B (13 packets, times in µs after T0, at
+ * least 100 µs apart): a PostgreSQL-port TCP session (packets 1-9), a DNS
+ * query and answer (10-11), an ICMP echo and reply (12-13).
+ */
+function doubleMirrorTraffic() {
+  const tcpPackets = scriptedTcp({
+    client: DM_A, server: DM_B, cport: 40000, sport: 5432, cIsn: 0x77000000, sIsn: 0x77800000,
+    steps: [
+      [1_000, 'c', 'S'], //           1
+      [1_300, 's', 'SA'], //          2
+      [1_600, 'c', 'A'], //           3
+      [1_700, 'c', 'PA', 200], //     4
+      [2_000, 's', 'PA', 500], //     5
+      [2_300, 'c', 'A'], //           6
+      [3_000, 'c', 'FA'], //          7
+      [3_300, 's', 'FA'], //          8
+      [3_600, 'c', 'A'], //           9
+    ] });
+  const q = (t, from, to, sport, dport, payload, id) => udpPacket({ t, from, to, sport, dport, payload, id });
+  const echo = (t, type, from, to, id) => ({
+    t, flow: flowKey('icmp', DM_A.ip, 0x77, DM_B.ip, 0x77),
+    frame: ipFrame(from, to, IpProto.ICMP, icmp({ type, id: 0x77, seq: 1, payload: pingPayload(1) }), { id }),
+  });
+  return [
+    ...tcpPackets,
+    q(5_000, DM_A, DM_B, 53000, 53, dns({ id: 0x7701, name: 'db.internal' }), 0x7701), //                                  10
+    q(5_400, DM_B, DM_A, 53, 53000, dns({ id: 0x7701, name: 'db.internal', response: true, answer: '10.77.2.20' }), 0x7702), // 11
+    echo(6_000, 8, DM_A, DM_B, 0x7703), //                                                                                 12
+    echo(6_300, 0, DM_B, DM_A, 0x7704), //                                                                                 13
+  ];
+}
+
+/** mirror-single.pcap: the traffic mirrored once, from DM_A's session (VNI 100). */
+function mirrorSingle() {
+  return sessionPcap(mirrorExact({ vni: 100, eni: DM_A, packets: doubleMirrorTraffic() }));
+}
+
+/**
+ * mirror-double.pcap: both ENIs mirrored to one target: every packet twice,
+ * first from DM_A's session (VNI 100) at its time, then from DM_B's (VNI 200)
+ * 50 µs later, byte-identical inside. Its VNI-100 frames are mirror-single.pcap's.
+ */
+function mirrorDouble() {
+  const packets = doubleMirrorTraffic();
+  const first = mirrorExact({ vni: 100, eni: DM_A, packets });
+  const second = mirrorExact({ vni: 200, eni: DM_B, packets: packets.map((p) => ({ ...p, t: p.t + 50 })) });
+  return sessionPcap([...first, ...second]);
+}
+
 // ---------------------------------------------------------------- registry
 
 export const FIXTURES = [
@@ -1093,6 +1215,11 @@ export const FIXTURES = [
   { name: 'sessions-udp-icmp.pcap', build: sessionsUdpIcmp },
   { name: 'sessions-syn-retx.pcap', build: sessionsSynRetx },
   { name: 'sessions-evict.pcap', build: sessionsEvict },
+  // Issue 6: a mirror session behind AWS Gateway Load Balancer (Geneve -> VXLAN -> TCP).
+  { name: 'sessions-gwlb-geneve-vxlan.pcap', build: sessionsGwlbGeneveVxlan, deviations: GWLB_DEVIATIONS },
+  // Issue 6: double mirroring (both ends of every connection mirrored), and the same traffic mirrored once.
+  { name: 'mirror-single.pcap', build: mirrorSingle },
+  { name: 'mirror-double.pcap', build: mirrorDouble },
 ];
 
 const deviationsName = (name) => name.replace(/\.(pcapng|pcap)$/, '.deviations.json');

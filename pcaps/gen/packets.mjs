@@ -469,6 +469,47 @@ export function vxlanOverIpv4({
   return ethernet({ dst: outerDstMac, src: outerSrcMac, vlans: outerVlans, type: EtherType.IPV4, payload: ip });
 }
 
+/**
+ * Geneve (RFC 8926 §3.4, §3.5): Ver 0 | Opt Len | O C | Protocol Type | VNI |
+ * options, each Class 16 | Type 8 | R 3 + Length 5 (data words) | data
+ * (a multiple of 4 bytes). `protocol` is an EtherType: 0x6558 for an
+ * Ethernet payload, 0x0800 / 0x86dd for IP carried directly.
+ */
+export function geneve({ vni, protocol, options = [], oam = false, payload = Buffer.alloc(0) }) {
+  const opts = options.map(({ cls, type, data }) => {
+    if (data.length % 4 !== 0 || data.length > 124) throw new Error('geneve option data must be 0..124 bytes, a multiple of 4');
+    const h = Buffer.alloc(4);
+    h.writeUInt16BE(cls, 0);
+    h[2] = type;
+    h[3] = data.length / 4;
+    return Buffer.concat([h, data]);
+  });
+  const optBytes = Buffer.concat(opts);
+  const critical = options.some((o) => o.type & 0x80);
+  const h = Buffer.alloc(8);
+  h[0] = optBytes.length / 4; // Ver 0
+  h[1] = (oam ? 0x80 : 0) | (critical ? 0x40 : 0);
+  h.writeUInt16BE(protocol, 2);
+  h.writeUIntBE(vni & 0xffffff, 4, 3);
+  return Buffer.concat([h, optBytes, payload]);
+}
+
+/**
+ * One Geneve datagram over IPv4 as AWS Gateway Load Balancer delivers it to
+ * an appliance: outer Ethernet / IPv4 / UDP to 6081 (checksum 0) / Geneve
+ * with protocol IPv4 (no inner Ethernet) and the GWLB options / `innerIp`.
+ */
+export function geneveOverIpv4({
+  innerIp, vni = 0, options = [], protocol = EtherType.IPV4,
+  outerSrcMac = '06:00:00:00:00:01', outerDstMac = '06:00:00:00:00:02',
+  outerSrc, outerDst, sport, dport = 6081, ttl = 255, id = 0, df = false,
+}) {
+  const g = geneve({ vni, protocol, options, payload: innerIp });
+  const u = udp({ sport, dport, payload: g, checksum: 0 });
+  const ip = ipv4({ src: outerSrc, dst: outerDst, proto: IpProto.UDP, payload: u, ttl, id, df });
+  return ethernet({ dst: outerDstMac, src: outerSrcMac, type: EtherType.IPV4, payload: ip });
+}
+
 /** Strip the 14-byte Ethernet header (no tags) of a frame: what a raw-IP or cooked link carries. */
 export function stripEthernet(frame) {
   const type = frame.readUInt16BE(12);

@@ -30,7 +30,7 @@ export function keyOfDescribed(d: { tunnel: string; vni: number | 'other' }): nu
 /**
  * The VNI cap: the first `maxVnis` distinct VNIs get rows of their own, the
  * rest fold into their tunnel's "other" row, and how many distinct VNIs were
- * folded is counted (a bitmap per tunnel type: 2 MiB, allocated on the first
+ * folded is counted (a bitmap per tunnel type: 2 MiB each, allocated on the first
  * fold). Asked only when an aggregate meets a key it has no row for.
  */
 export class VniFolder {
@@ -47,7 +47,7 @@ export class VniFolder {
       this.admitted.add(key);
       return key;
     }
-    const bits = (this.folded ??= new Uint8Array((3 * 0x1000000) / 8));
+    const bits = (this.folded ??= new Uint8Array((TUNNEL_NAMES.length * 0x1000000) / 8));
     const byte = key >>> 3;
     const bit = 1 << (key & 7);
     if ((bits[byte] & bit) === 0) {

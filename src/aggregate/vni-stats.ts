@@ -1,6 +1,8 @@
 import { Outcome } from '../decode/outcome.js';
-import { IpProto, TcpFlag, type PacketView } from '../decode/packet-view.js';
-import { describeVniKey, VniFolder } from './vni-key.js';
+import { GeneveLayout } from '../decode/geneve.js';
+import { IpProto, TcpFlag, Tunnel, type PacketView } from '../decode/packet-view.js';
+import { describeVniKey, keyOfDescribed, VniFolder } from './vni-key.js';
+import { VniPairCounter } from './vni-pair-counter.js';
 
 /**
  * Per-(tunnel, VNI) accumulators.
@@ -38,10 +40,14 @@ export const enum Col {
   TCP_RST = 17,
   /** Frame time of the last frame, seconds since 1970 (for "mirror went silent" alerts). */
   LAST_FRAME_TIME = 18,
+  /** Geneve options seen (RFC 8926 §3.5: skipped by their length, counted). */
+  GENEVE_OPTIONS = 19,
+  /** Geneve frames with the O bit (control packets, RFC 8926 §3.4). */
+  GENEVE_CONTROL_FRAMES = 20,
 }
 /** Columns per row: one more than the last Col. */
 const enum Row {
-  WIDTH = Col.LAST_FRAME_TIME + 1,
+  WIDTH = Col.GENEVE_CONTROL_FRAMES + 1,
 }
 export const COLUMN_COUNT: number = Row.WIDTH;
 
@@ -63,6 +69,10 @@ export interface VniFigures {
   l4: { tcp: number; udp: number; icmp: number; other: number };
   tcp: { syn: number; synack: number; fin: number; rst: number };
   last_frame_time: number;
+  geneve_options: number;
+  geneve_control_frames: number;
+  /** Nested tunnels: the outermost tunnels that carried this VNI's frames, and how many (empty when none nested). */
+  outer_tunnels: { tunnel: string; vni: number | 'other'; frames: number }[];
 }
 
 /** Slots in the initial key table (a power of two); it doubles at half full. */
@@ -71,8 +81,11 @@ const INITIAL_SLOTS = 128;
 export class VniStats {
   /** Decides which VNIs get rows of their own (--max-vnis); shared with the session aggregates. */
   readonly folder: VniFolder;
+  /** Nested frames per (this VNI, the outermost tunnel's VNI): e.g. a mirror session behind Gateway Load Balancer's Geneve. */
+  readonly outerTunnels: VniPairCounter;
   constructor(folder: VniFolder = new VniFolder()) {
     this.folder = folder;
+    this.outerTunnels = new VniPairCounter(folder);
   }
 
   /** Row-major: row r's column c is at r * COLUMN_COUNT + c. */
@@ -113,6 +126,11 @@ export class VniStats {
     v[base + Col.LAST_FRAME_TIME] = tsSec + tsNsec / 1e9;
     if (view.truncated) v[base + Col.TRUNCATED_FRAMES]++;
     if (outcome !== Outcome.DECODED) v[base + Col.INNER_DROPPED]++;
+    if (view.tunnelDepth > 1) this.outerTunnels.add(key, view.outerTunnelType * 0x1000000 + view.outerVni);
+    if (view.tunnelType === Tunnel.GENEVE) {
+      v[base + Col.GENEVE_OPTIONS] += view.geneveOptionCount;
+      if (view.geneveFlags & GeneveLayout.FLAG_O) v[base + Col.GENEVE_CONTROL_FRAMES]++;
+    }
 
     // L3: counted whenever the inner IP header was accepted.
     const ipVersion = view.innerIpVersion;
@@ -202,6 +220,7 @@ export class VniStats {
   /** Figures for every VNI, ordered by tunnel type then VNI. */
   figures(): VniFigures[] {
     const rows = this.keys.map((key, row) => ({ key, row })).sort((a, b) => a.key - b.key);
+    const outer = this.outerTunnels.figures();
     return rows.map(({ key, row }) => {
       const g = (c: number) => this.get(row, c);
       return {
@@ -219,6 +238,9 @@ export class VniStats {
         l4: { tcp: g(Col.L4_TCP), udp: g(Col.L4_UDP), icmp: g(Col.L4_ICMP), other: g(Col.L4_OTHER) },
         tcp: { syn: g(Col.TCP_SYN), synack: g(Col.TCP_SYNACK), fin: g(Col.TCP_FIN), rst: g(Col.TCP_RST) },
         last_frame_time: g(Col.LAST_FRAME_TIME),
+        geneve_options: g(Col.GENEVE_OPTIONS),
+        geneve_control_frames: g(Col.GENEVE_CONTROL_FRAMES),
+        outer_tunnels: outer.filter((p) => keyOfDescribed(p.a) === key).map((p) => ({ ...p.b, frames: p.frames })),
       };
     });
   }

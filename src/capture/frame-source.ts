@@ -33,4 +33,13 @@ export const LinkType = {
    * link types, so it cannot collide with one.
    */
   VXLAN_PAYLOAD: 0x10001,
+  /** Likewise, a datagram received on a Geneve port (starts at the Geneve header). */
+  GENEVE_PAYLOAD: 0x10002,
+  /** Likewise, a datagram received on a VXLAN-GPE port. */
+  VXLAN_GPE_PAYLOAD: 0x10003,
 } as const;
+
+/** The internal payload link type for a tunnel type (Tunnel.VXLAN 1, GENEVE 2, VXLAN_GPE 3): 0x10000 + the type. */
+export function payloadLinkType(tunnelType: number): number {
+  return 0x10000 + tunnelType;
+}

@@ -1,8 +1,9 @@
 /**
- * VXLAN from a plain UDP socket bound to the tunnel port: no root, no
- * libpcap. The kernel has already removed the outer Ethernet/IP/UDP headers,
- * so each datagram is handed to the pipeline as a frame of the internal link
- * type VXLAN_PAYLOAD, where decoding starts at the VXLAN header (outer
+ * VXLAN (or Geneve, VXLAN-GPE) from a plain UDP socket bound to the tunnel
+ * port: no root, no libpcap. The kernel has already removed the outer
+ * Ethernet/IP/UDP headers, so each datagram is handed to the pipeline as a
+ * frame of an internal link type (VXLAN_PAYLOAD by default; GENEVE_PAYLOAD
+ * for a Geneve port...), where decoding starts at the tunnel header (outer
  * address fields stay 0 in the view; the sender's address, for
  * --allow-source, goes to the pipeline's DatagramPeer).
  *
@@ -29,6 +30,8 @@ export class UdpSocketSource {
   constructor(
     readonly address: ListenAddress,
     private readonly counter: SourceCounter,
+    /** What the datagrams start with (payloadLinkType of the port's tunnel type). */
+    private readonly linkType: number = LinkType.VXLAN_PAYLOAD,
   ) {}
 
   open(): Promise<void> {
@@ -37,13 +40,14 @@ export class UdpSocketSource {
     const clock = this.clock;
     const counter = this.counter;
     const peer = counter.datagramPeer;
+    const linkType = this.linkType;
     socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
       counter.lastFrameAtMs = clock.stamp();
       // The outer source address is gone with the IP header; dgram's rinfo (already
       // allocated by dgram for this event) is the only place it is. Parsed into the
       // pipeline's peer words without allocating, for --allow-source.
       peer.set(rinfo.address);
-      counter.onFrame(msg, 0, msg.length, msg.length, clock.sec, clock.nsec, LinkType.VXLAN_PAYLOAD);
+      counter.onFrame(msg, 0, msg.length, msg.length, clock.sec, clock.nsec, linkType);
     });
     return new Promise((resolve, reject) => {
       socket.once('error', (e: NodeJS.ErrnoException) => {

@@ -1,5 +1,11 @@
 import { parseArgs } from 'node:util';
-import { makeDecoderConfig, type ReservedPolicy } from '../decode/decoder-config.js';
+import {
+  DEFAULT_GENEVE_PORTS,
+  DEFAULT_VXLAN_GPE_PORTS,
+  DEFAULT_VXLAN_PORTS,
+  makeDecoderConfig,
+  type ReservedPolicy,
+} from '../decode/decoder-config.js';
 import { ConfigError, ExitCode, UsageError } from '../errors.js';
 import { loadWebConfig } from '../export/web-config.js';
 import { createRootLogger } from '../log.js';
@@ -15,6 +21,7 @@ import { FLOW_FORMATS, type FlowFormat } from '../export/flow-records.js';
 import { FlowWriter, TopTalkers } from '../report/flow-output.js';
 import { DEFAULT_MAX_SESSIONS, SessionTracker } from '../session/session-tracker.js';
 import { DEFAULT_MAX_VNIS, VniFolder } from '../aggregate/vni-key.js';
+import { DEFAULT_DEDUP_WINDOW_SECONDS, MirrorDedup } from '../aggregate/mirror-dedup.js';
 import { DEFAULT_TIMEOUTS, type SessionTimeouts } from '../session/tcp-state.js';
 import { PACE_MAX, parsePace } from '../export/replay-pace.js';
 import { createMetrics } from '../export/metrics.js';
@@ -31,7 +38,18 @@ figures and the outcome of every frame. Several files add up as one capture.
 
 options:
   --json                       print the report as JSON (schema in README.md)
-  --vxlan-port PORT[,PORT...]  UDP destination ports carrying VXLAN (default 4789)
+  --vxlan-port PORT[,PORT...]  UDP destination ports carrying VXLAN (default 4789;
+                               Linux's own default is 8472)
+  --geneve-port PORT[,...]     ports carrying Geneve (default 6081, AWS Gateway
+                               Load Balancer, GCP Packet Mirroring); "" for none
+  --vxlan-gpe-port PORT[,...]  ports carrying VXLAN-GPE (default 4790); "" for none
+  --max-tunnel-depth N         tunnel headers one frame may carry, nested (default 4);
+                               deeper frames count as inner_tunnel_too_deep
+  --dedup                      count a double-mirrored packet once (both ends of a
+                               connection mirrored to this target): the second copy
+                               seen within the window is mirror_duplicate. Without
+                               it copies are still detected and reported per VNI pair
+  --dedup-window DUR           how close two copies must be (default 5ms)
   --reserved-bits POLICY       permissive (default: ignore reserved VXLAN bits, as
                                RFC 7348 tells receivers) or strict (drop frames
                                that set them, counted as vxlan_reserved_nonzero)
@@ -81,7 +99,12 @@ export async function replayCommand(args: string[]): Promise<number> {
       options: {
         json: { type: 'boolean', default: false },
         'vxlan-port': { type: 'string' },
+        'geneve-port': { type: 'string' },
+        'vxlan-gpe-port': { type: 'string' },
+        'max-tunnel-depth': { type: 'string' },
         'reserved-bits': { type: 'string' },
+        dedup: { type: 'boolean', default: false },
+        'dedup-window': { type: 'string' },
         serve: { type: 'boolean', default: false },
         flows: { type: 'string' },
         'flows-format': { type: 'string' },
@@ -117,7 +140,17 @@ export async function replayCommand(args: string[]): Promise<number> {
     throw new UsageError(`replay: --reserved-bits must be permissive or strict, not "${reserved}"`);
   }
   const vxlanPorts = values['vxlan-port'] === undefined ? undefined : parsePortList('--vxlan-port', values['vxlan-port']);
-  const decoder = makeDecoderConfig({ vxlanPorts, reservedPolicy: reserved as ReservedPolicy });
+  const genevePorts = values['geneve-port'] === undefined ? undefined : parsePortList('--geneve-port', values['geneve-port']);
+  const vxlanGpePorts = values['vxlan-gpe-port'] === undefined ? undefined : parsePortList('--vxlan-gpe-port', values['vxlan-gpe-port']);
+  const lists = [['--vxlan-port', vxlanPorts ?? DEFAULT_VXLAN_PORTS], ['--geneve-port', genevePorts ?? DEFAULT_GENEVE_PORTS], ['--vxlan-gpe-port', vxlanGpePorts ?? DEFAULT_VXLAN_GPE_PORTS]] as const;
+  for (const [i, [flagA, a]] of lists.entries()) {
+    for (const [flagB, b] of lists.slice(i + 1)) {
+      const both = a.find((p) => b.includes(p));
+      if (both !== undefined) throw new UsageError(`replay: port ${both} is in both ${flagA} and ${flagB}; a port carries one tunnel type`);
+    }
+  }
+  const maxTunnelDepth = values['max-tunnel-depth'] === undefined ? undefined : wholeNumber('--max-tunnel-depth', values['max-tunnel-depth'], 1, 16);
+  const decoder = makeDecoderConfig({ vxlanPorts, genevePorts, vxlanGpePorts, maxTunnelDepth, reservedPolicy: reserved as ReservedPolicy });
   if (values['web.listen-address'] !== undefined && !values.serve) {
     throw new UsageError('replay: --web.listen-address needs --serve');
   }
@@ -166,7 +199,16 @@ export async function replayCommand(args: string[]): Promise<number> {
           }
         : undefined,
   });
-  const pipeline = new Pipeline(decoder, tracker);
+  let dedupWindow = DEFAULT_DEDUP_WINDOW_SECONDS;
+  if (values['dedup-window'] !== undefined) {
+    const secs = parseDuration(values['dedup-window']);
+    if (secs === undefined || secs <= 0 || secs > 10) throw new UsageError(`replay: --dedup-window: "${values['dedup-window']}" is not a duration above 0 and at most 10s (e.g. 5ms, 0.2ms)`);
+    dedupWindow = secs;
+  }
+  const pipeline = new Pipeline(decoder, tracker, tracker.stats.folder, {
+    dedup: new MirrorDedup(dedupWindow, tracker.stats.folder),
+    dropDuplicates: values.dedup,
+  });
   pipeline.allow = compileTunnelAllow(
     allowList('--allow-source', values['allow-source'], parseCidr),
     allowList('--allow-vni', values['allow-vni'], parseVniRange),

@@ -17,11 +17,17 @@ sources (at least one):
 options:
   --config FILE                YAML configuration (env VXMON_CONFIG)
   --vxlan-port PORT[,PORT...]  UDP destination ports carrying VXLAN (default 4789)
+  --geneve-port PORT[,...]     ports carrying Geneve (default 6081); "" for none
+  --vxlan-gpe-port PORT[,...]  ports carrying VXLAN-GPE (default 4790); "" for none
+  --max-tunnel-depth N         nested tunnel headers per frame (default 4)
+  --dedup                      count a double-mirrored packet once (copies are
+                               detected and counted per VNI pair either way)
+  --dedup-window DUR           how close two copies must be (default 5ms)
   --reserved-bits POLICY       permissive (default) or strict
   --allow-source CIDR[,...]    accept tunnel frames only from these outer source
                                addresses (IPv4/IPv6 CIDRs; default any)
   --allow-vni VNI[,A-B...]     accept only these VNIs (default any)
-  --bpf FILTER                 libpcap filter (default: udp dst port <each VXLAN port>)
+  --bpf FILTER                 libpcap filter (default: udp dst port <each tunnel port>)
   --capture.buffer-size SIZE   libpcap ring size (default 256MiB)
   --web.listen-address ADDR    metrics and health endpoints (default :14789)
   --web.config.file FILE       TLS and basic auth for every endpoint (Prometheus

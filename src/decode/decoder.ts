@@ -2,9 +2,13 @@
  * decodeFrame: one captured frame in, one outcome out (DESIGN.md §1, §4).
  *
  * The path is fixed: link header (Ethernet, Linux cooked v1/v2, raw IP) ->
- * outer IPv4/IPv6 -> outer UDP to a tunnel port -> VXLAN -> inner Ethernet ->
- * inner IPv4/IPv6 -> TCP / UDP / ICMP. (The internal link type
- * VXLAN_PAYLOAD, a UDP socket's datagram, starts at VXLAN.) Each layer lives in its own file,
+ * outer IPv4/IPv6 -> outer UDP to a tunnel port -> the port's tunnel header
+ * (VXLAN, Geneve or VXLAN-GPE) -> what it carries (Ethernet, or IP directly
+ * for Geneve/GPE) -> inner IPv4/IPv6 -> TCP / UDP / ICMP. When that inner
+ * UDP goes to a tunnel port again, the tunnel nests (the AWS Gateway Load
+ * Balancer case: Geneve -> IPv4 -> UDP 4789 -> VXLAN) and decoding repeats
+ * there, up to config.maxTunnelDepth headers. (The internal link types
+ * VXLAN_PAYLOAD, GENEVE_PAYLOAD, VXLAN_GPE_PAYLOAD, a UDP socket's datagram, start at the tunnel header.) Each layer lives in its own file,
  * runs its length checks in a fixed order and returns DECODED or its drop
  * reason; the first drop ends the frame.
  *
@@ -12,15 +16,18 @@
  *   - the frame: offset .. offset + capturedLength (clamped to the Buffer);
  *   - the outer IP payload: trimmed to the IP length fields, so trailing
  *     Ethernet padding or a captured FCS is never read as data;
- *   - the tunnel payload (VXLAN + inner frame): trimmed to the outer UDP
- *     length;
+ *   - the tunnel payload (tunnel header + inner frame): trimmed to the
+ *     carrying UDP length (the outer one, or a nested tunnel's own);
  *   - the inner L4 bytes: trimmed to the inner IP length (inner padding).
  * Lengths reported in the view (innerIpLength, payloadLength) come from the
  * IP length fields, i.e. what was sent; when fewer bytes are present the
  * frame is flagged `truncated` (DESIGN.md §3 rule 4).
  *
- * Attribution: once VXLAN accepts its header, tunnelType and vni stay set
+ * Attribution: once a tunnel header is accepted, tunnelType and vni stay set
  * whatever the inner layers return, so the frame is counted for its VNI.
+ * With nesting they name the innermost header accepted (the mirror session
+ * that copied the packet: the outer ones are transport to the mirror
+ * target), and outerTunnelType/outerVni keep the outermost.
  *
  * Hot-path discipline (DESIGN.md §3): no allocation, no closures, no
  * strings; field reads go through a DataView over the frame's Buffer,
@@ -36,10 +43,12 @@ import { decodeInnerIpv4, decodeIpv4 } from './ipv4.js';
 import { decodeInnerIpv6, decodeIpv6 } from './ipv6.js';
 import { decodeLinuxSll, decodeLinuxSll2 } from './linux-sll.js';
 import { Outcome, type OutcomeCode } from './outcome.js';
-import { IpProto, type PacketView } from './packet-view.js';
+import { IpProto, Tunnel, TunnelPayload, type PacketView } from './packet-view.js';
 import { decodeTcp } from './tcp.js';
 import { decodeInnerUdp, decodeOuterUdp, UdpLayout } from './udp.js';
-import { decodeVxlan, VxlanLayout } from './vxlan.js';
+import { decodeGeneve } from './geneve.js';
+import { decodeVxlan } from './vxlan.js';
+import { decodeVxlanGpe } from './vxlan-gpe.js';
 
 export function decodeFrame(
   buf: Buffer,
@@ -71,8 +80,9 @@ export function decodeFrame(
     if (r !== Outcome.DECODED) return r;
     ipVersion = ipVersionOfEtherType(view.outerEtherType);
     if (ipVersion === 0) return Outcome.ETH_NOT_IP;
-  } else if (linkType === LinkType.VXLAN_PAYLOAD) {
-    return decodeVxlanPayload(dv, start, end, view, config);
+  } else if (linkType >= LinkType.VXLAN_PAYLOAD && linkType <= LinkType.VXLAN_GPE_PAYLOAD) {
+    // A UDP socket's datagram: the payload link types are 0x10000 + the tunnel type.
+    return decodeTunnelPayload(dv, start, end, view, config, linkType - 0x10000);
   } else {
     ipVersion = decodeOtherLink(dv, start, end, linkType, view);
     if (ipVersion < 0) return -ipVersion as OutcomeCode;
@@ -87,11 +97,65 @@ export function decodeFrame(
   const udpOff = view.outerL4Offset;
   r = decodeOuterUdp(dv, udpOff, payloadEnd, ipEnd - udpOff, view, config.tunnelByPort);
   if (r !== Outcome.DECODED) return r;
-  const udpEnd = udpOff + view.outerUdpLength;
+  const udpLength = view.outerUdpLength;
+  const udpEnd = udpOff + udpLength;
   const tunnelEnd = udpEnd < payloadEnd ? udpEnd : payloadEnd;
-  r = decodeVxlan(dv, udpOff + UdpLayout.HEADER_LENGTH, tunnelEnd, view, config.strictReserved);
-  if (r !== Outcome.DECODED) return r;
-  return decodeInner(dv, udpOff + UdpLayout.HEADER_LENGTH + VxlanLayout.HEADER_LENGTH, tunnelEnd, view);
+  const kind = config.tunnelByPort[view.outerDstPort];
+  return decodeTunnels(dv, udpOff + UdpLayout.HEADER_LENGTH, tunnelEnd, udpLength, kind, view, config);
+}
+
+/**
+ * The tunnel header of type `kind` at `off` (a UDP payload; `end` its end,
+ * `udpLength` the carrying UDP length field) and what it carries; while
+ * that is UDP to a tunnel port, the next tunnel in the same way. A loop, not
+ * recursion: the depth is a counter and the stack stays flat.
+ */
+function decodeTunnels(
+  dv: DataView,
+  off: number,
+  end: number,
+  udpLength: number,
+  kind: number,
+  view: PacketView,
+  config: DecoderConfig,
+): OutcomeCode {
+  for (let depth = 1; ; depth++) {
+    let r: OutcomeCode;
+    if (kind === Tunnel.VXLAN) r = decodeVxlan(dv, off, end, view, config.strictReserved, udpLength);
+    else if (kind === Tunnel.GENEVE) r = decodeGeneve(dv, off, end, view, udpLength);
+    else r = decodeVxlanGpe(dv, off, end, view, udpLength);
+    // Accepted (even when what it carries is unsupported) iff it wrote tunnelOffset: at depth 1
+    // tunnelType was reset for this frame; deeper, the previous header's offset is smaller.
+    if (view.tunnelType !== Tunnel.NONE && view.tunnelOffset === off) {
+      view.tunnelDepth = depth;
+      if (depth === 1) {
+        view.outerTunnelType = view.tunnelType;
+        view.outerVni = view.vni;
+      }
+    }
+    if (r !== Outcome.DECODED) return r;
+    r = decodeInner(dv, view.innerL2Offset, end, view);
+    if (r !== Outcome.DECODED) return r;
+
+    // Nested: the first fragment of inner UDP to a tunnel port.
+    if (view.innerProto !== IpProto.UDP || view.l4Offset === 0) return r;
+    const next = config.tunnelByPort[view.dstPort];
+    if (next === Tunnel.NONE) return r;
+    if (depth >= config.maxTunnelDepth) return Outcome.INNER_TUNNEL_TOO_DEEP;
+    const l4 = view.l4Offset;
+    const ipEnd = view.innerL3Offset + view.innerIpLength;
+    const l4End = ipEnd < end ? ipEnd : end;
+    const nestedUdpLength = dv.getUint16(l4 + 4); // decodeInnerUdp checked all 8 bytes are here
+    const nestedEnd = l4 + nestedUdpLength;
+    off = l4 + UdpLayout.HEADER_LENGTH;
+    end = nestedUdpLength >= UdpLayout.HEADER_LENGTH && nestedEnd < l4End ? nestedEnd : l4End;
+    udpLength = nestedUdpLength;
+    kind = next;
+    // The layers below describe the nested tunnel's packet from now on: clear their
+    // markers as reset() does, so nothing of this level's inner packet is read as that one's.
+    view.innerIpVersion = 0;
+    view.l4Offset = 0;
+  }
 }
 
 /** 4 or 6 for the IP EtherTypes, else 0. */
@@ -136,25 +200,36 @@ function decodeOtherLink(dv: DataView, start: number, end: number, linkType: num
 }
 
 /**
- * LinkType.VXLAN_PAYLOAD (the UDP socket source): the kernel has taken off
- * the outer Ethernet/IP/UDP headers and the frame is the whole UDP payload,
- * starting at the VXLAN header. No outer layer is reached (outerIpVersion
- * stays 0); the outer UDP fields say what is known: ports unknown (0), the
- * length of a datagram that carried exactly these bytes.
+ * LinkType.VXLAN_PAYLOAD, GENEVE_PAYLOAD, VXLAN_GPE_PAYLOAD (the UDP socket
+ * source): the kernel has taken off the outer Ethernet/IP/UDP headers and
+ * the frame is the whole UDP payload, starting at the tunnel header of type
+ * `kind` (the socket's port says which). No outer layer is reached
+ * (outerIpVersion stays 0); the outer UDP fields say what is known: ports
+ * unknown (0), the length of a datagram that carried exactly these bytes.
  */
-function decodeVxlanPayload(dv: DataView, start: number, end: number, view: PacketView, config: DecoderConfig): OutcomeCode {
+function decodeTunnelPayload(dv: DataView, start: number, end: number, view: PacketView, config: DecoderConfig, kind: number): OutcomeCode {
   view.outerSrcPort = 0;
   view.outerDstPort = 0;
   view.outerUdpLength = end - start + UdpLayout.HEADER_LENGTH;
-  const r = decodeVxlan(dv, start, end, view, config.strictReserved);
-  if (r !== Outcome.DECODED) return r;
-  return decodeInner(dv, start + VxlanLayout.HEADER_LENGTH, end, view);
+  return decodeTunnels(dv, start, end, view.outerUdpLength, kind, view, config);
 }
 
-/** The mirrored frame: `off` .. `end` is the inner region (captured and within the outer UDP datagram). */
+/**
+ * The mirrored frame: `off` .. `end` is the inner region (captured and
+ * within the carrying UDP datagram). An Ethernet frame, or, when the tunnel
+ * says so (view.tunnelPayload), an IP packet with no L2 header.
+ */
 function decodeInner(dv: DataView, off: number, end: number, view: PacketView): OutcomeCode {
-  let r = decodeInnerEthernet(dv, off, end, view);
-  if (r !== Outcome.DECODED) return r;
+  let r: OutcomeCode;
+  const payload = view.tunnelPayload;
+  if (payload === TunnelPayload.ETHERNET) {
+    r = decodeInnerEthernet(dv, off, end, view);
+    if (r !== Outcome.DECODED) return r;
+  } else {
+    view.innerVlanCount = 0;
+    view.innerEtherType = payload; // IPv4 or IPv6: the tunnel's protocol field is an EtherType
+    view.innerL3Offset = off;
+  }
 
   const l3 = view.innerL3Offset;
   const type = view.innerEtherType;

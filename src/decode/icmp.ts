@@ -23,5 +23,6 @@ export function decodeIcmp(dv: DataView, off: number, end: number, view: PacketV
   view.l4Offset = off;
   view.icmpType = dv.getUint8(off);
   view.icmpCode = dv.getUint8(off + 1);
+  view.l4Checksum = dv.getUint16(off + 2);
   return Outcome.DECODED;
 }

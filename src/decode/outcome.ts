@@ -51,6 +51,17 @@ export const OUTCOME_NAMES = [
   'internal_error', //              39  an exception escaped the decoder: a bug, counted not thrown
   'tunnel_source_not_allowed', //   40  outer source outside --allow-source (tunnel-allow.ts)
   'tunnel_vni_not_allowed', //      41  VNI outside --allow-vni (tunnel-allow.ts)
+  'geneve_too_short', //            42  fewer than 8 bytes of Geneve header
+  'geneve_bad_version', //          43  RFC 8926: unknown Geneve version, MUST be dropped
+  'geneve_options_too_short', //    44  Opt Len says more option bytes than were carried
+  'geneve_bad_option_length', //    45  an option's length runs past the options area
+  'geneve_unsupported_protocol', // 46  Geneve protocol type is not Ethernet, IPv4 or IPv6
+  'vxlan_gpe_too_short', //         47  fewer than 8 bytes of VXLAN-GPE header
+  'vxlan_gpe_bad_version', //       48  VXLAN-GPE version is not 0
+  'vxlan_gpe_i_flag_unset', //      49  VXLAN-GPE I flag clear: the VNI is not valid
+  'vxlan_gpe_unsupported_protocol', //50 VXLAN-GPE next protocol is not Ethernet, IPv4 or IPv6 (NSH, MPLS...)
+  'inner_tunnel_too_deep', //       51  tunnels nested deeper than --max-tunnel-depth
+  'mirror_duplicate', //            52  --dedup: the second copy of a double-mirrored packet, counted once
 ] as const;
 
 export type OutcomeName = (typeof OUTCOME_NAMES)[number];
@@ -109,6 +120,17 @@ export const enum Outcome {
   INTERNAL_ERROR = 39,
   TUNNEL_SOURCE_NOT_ALLOWED = 40,
   TUNNEL_VNI_NOT_ALLOWED = 41,
+  GENEVE_TOO_SHORT = 42,
+  GENEVE_BAD_VERSION = 43,
+  GENEVE_OPTIONS_TOO_SHORT = 44,
+  GENEVE_BAD_OPTION_LENGTH = 45,
+  GENEVE_UNSUPPORTED_PROTOCOL = 46,
+  VXLAN_GPE_TOO_SHORT = 47,
+  VXLAN_GPE_BAD_VERSION = 48,
+  VXLAN_GPE_I_FLAG_UNSET = 49,
+  VXLAN_GPE_UNSUPPORTED_PROTOCOL = 50,
+  INNER_TUNNEL_TOO_DEEP = 51,
+  MIRROR_DUPLICATE = 52,
 }
 
 export type OutcomeCode = Outcome;

@@ -31,8 +31,12 @@
  *                        outerEtherType, outerL3Offset), outerIpLength,
  *                        outerL4Offset; outerSrc4/outerDst4 when it is 4
  *   tunnelType != 0      vni (reset to 0 otherwise), everything outer (UDP
- *                        ports and length, vxlanFlags, reservedNonZero),
- *                        tunnelOffset, innerL2Offset, innerL2Length
+ *                        ports and length), tunnelOffset, tunnelPayload,
+ *                        tunnelDepth, outerTunnelType, outerVni,
+ *                        innerL2Offset, innerL2Length, and the header
+ *                        fields of the innermost tunnel's type (vxlanFlags
+ *                        and reservedNonZero for VXLAN and VXLAN-GPE; the
+ *                        geneve* fields for Geneve)
  *   innerIpVersion != 0  innerVlanCount, innerEtherType, innerL3Offset,
  *                        innerIpLength, innerIpHeaderLength, innerProto,
  *                        innerIpId, innerFragment, innerFragmentOffset; the
@@ -41,7 +45,7 @@
  *   l4Offset != 0        the L4 header of innerProto was parsed (so the
  *                        frame is `decoded`): srcPort/dstPort (TCP, UDP),
  *                        the tcp* fields (TCP), icmpType/icmpCode (ICMP,
- *                        ICMPv6)
+ *                        ICMPv6), l4Checksum (UDP, ICMP, ICMPv6)
  *   outcome `decoded`    with tunnelType != 0: innerVlanCount,
  *                        innerEtherType, innerL3Offset (ARP and other
  *                        non-IP inner frames too); with innerIpVersion != 0:
@@ -67,8 +71,22 @@ export const enum Tunnel {
   NONE = 0,
   VXLAN = 1,
   GENEVE = 2,
+  /** VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe), UDP 4790: its own type, since its header means other things than VXLAN's. */
+  VXLAN_GPE = 3,
 }
-export const TUNNEL_NAMES = ['none', 'vxlan', 'geneve'] as const;
+export const TUNNEL_NAMES = ['none', 'vxlan', 'geneve', 'vxlan-gpe'] as const;
+
+/**
+ * What a tunnel header says it carries, as an EtherType: Ethernet
+ * (0x6558, "Transparent Ethernet Bridging", VXLAN always), or an IP packet
+ * with no L2 header (Geneve protocol type 0x0800 / 0x86DD as AWS Gateway
+ * Load Balancer and GCP Packet Mirroring send it; VXLAN-GPE next protocol 1 / 2).
+ */
+export const enum TunnelPayload {
+  ETHERNET = 0x6558,
+  IPV4 = 0x0800,
+  IPV6 = 0x86dd,
+}
 
 /** L4 protocol numbers we name (IANA "Assigned Internet Protocol Numbers"). */
 export const enum IpProto {
@@ -131,11 +149,21 @@ export class PacketView {
   tunnelOffset: number = 0;
   vxlanFlags: number = 0; // first byte of the VXLAN header
   reservedNonZero: boolean = false; // any VXLAN reserved bit set
-  vni: number = 0; // 24-bit
+  vni: number = 0; // 24-bit; of the innermost tunnel header accepted (the mirror session)
+  /** TunnelPayload.* (an EtherType): what the innermost tunnel header carries. */
+  tunnelPayload: number = 0;
+  /** Tunnel headers accepted in this frame: 1, or more when tunnels nest (Geneve -> VXLAN...). */
+  tunnelDepth: number = 0;
+  /** The outermost tunnel header's type and VNI (equal to tunnelType/vni when tunnelDepth is 1). */
+  outerTunnelType: number = 0;
+  outerVni: number = 0;
+  geneveFlags: number = 0; // Geneve byte 1: O (0x80, control packet) and C (0x40, critical options)
+  geneveOptionsLength: number = 0; // bytes of Geneve options (Opt Len * 4)
+  geneveOptionCount: number = 0; // options found walking that area
 
   // --- inner L2 ---
   innerL2Offset: number = 0;
-  innerL2Length: number = 0; // per RFC 7348: outer UDP length - 8 (UDP) - 8 (VXLAN)
+  innerL2Length: number = 0; // the innermost tunnel's payload: its UDP length - 8 (UDP) - tunnel header (RFC 7348: 8 for VXLAN)
   innerVlanCount: number = 0;
   innerEtherType: number = 0;
 
@@ -176,6 +204,8 @@ export class PacketView {
   tcpTsEcr: number = 0;
   icmpType: number = -1; // -1 when not ICMP
   icmpCode: number = -1;
+  /** UDP, ICMP, ICMPv6: the header's checksum field (never verified; double-mirror detection compares it). */
+  l4Checksum: number = 0;
 
   // --- payload ---
   payloadOffset: number = 0;

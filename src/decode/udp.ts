@@ -8,11 +8,12 @@
  * < 8 or larger than the IP payload (taken from the IP length fields, not
  * from the captured bytes) -> udp_bad_length; destination port not mapped to
  * VXLAN in config.tunnelByPort -> udp_not_tunnel_port. Ports and the length
- * field are written to the view before the classification checks. Only
- * VXLAN is decoded here: a port mapped to another tunnel type counts as not
- * a tunnel port until that decoder exists.
+ * field are written to the view before the classification checks. The
+ * port's tunnel type (VXLAN, Geneve, VXLAN-GPE) is the caller's to look up
+ * again: here only "is it a tunnel port at all".
  *
- * Inner: fewer than 8 bytes -> inner_udp_too_short; then the ports.
+ * Inner: fewer than 8 bytes -> inner_udp_too_short; then the ports and the
+ * checksum field (not verified).
  */
 import { Outcome, type OutcomeCode } from './outcome.js';
 import { Tunnel, type PacketView } from './packet-view.js';
@@ -43,7 +44,7 @@ export function decodeOuterUdp(
   view.outerUdpLength = length;
   if (length < UdpLayout.HEADER_LENGTH || length > ipPayloadLength) return Outcome.UDP_BAD_LENGTH;
   if (end - off < length) view.truncated = true;
-  if (tunnelByPort[dstPort] !== Tunnel.VXLAN) return Outcome.UDP_NOT_TUNNEL_PORT;
+  if (tunnelByPort[dstPort] === Tunnel.NONE) return Outcome.UDP_NOT_TUNNEL_PORT;
   return Outcome.DECODED;
 }
 
@@ -53,5 +54,6 @@ export function decodeInnerUdp(dv: DataView, off: number, end: number, view: Pac
   view.l4Offset = off;
   view.srcPort = dv.getUint16(off);
   view.dstPort = dv.getUint16(off + 2);
+  view.l4Checksum = dv.getUint16(off + 6);
   return Outcome.DECODED;
 }

@@ -18,7 +18,7 @@
  * L2 position and length.
  */
 import { Outcome, type OutcomeCode } from './outcome.js';
-import { Tunnel, type PacketView } from './packet-view.js';
+import { Tunnel, TunnelPayload, type PacketView } from './packet-view.js';
 
 /** Numbers fixed by the header layout (a const enum: tsc writes the number at each use). */
 export const enum VxlanLayout {
@@ -28,8 +28,9 @@ export const enum VxlanLayout {
 
 /**
  * VXLAN header at `off`; `end` = end of the UDP datagram's bytes present.
- * innerL2Length is the outer UDP length field minus the UDP and VXLAN
- * headers, so view.outerUdpLength must already be set (decodeOuterUdp).
+ * innerL2Length is the carrying UDP header's length field (`udpLength`, by
+ * default the outer one, so view.outerUdpLength must already be set; a
+ * nested VXLAN passes its own) minus the UDP and VXLAN headers.
  */
 export function decodeVxlan(
   dv: DataView,
@@ -37,6 +38,7 @@ export function decodeVxlan(
   end: number,
   view: PacketView,
   strictReserved: boolean,
+  udpLength: number = view.outerUdpLength,
 ): OutcomeCode {
   if (end - off < VxlanLayout.HEADER_LENGTH) return Outcome.VXLAN_TOO_SHORT;
   const word0 = dv.getUint32(off); // flags 8 | reserved 24
@@ -52,7 +54,8 @@ export function decodeVxlan(
   view.tunnelOffset = off;
   view.vni = word1 >>> 8;
   view.innerL2Offset = off + VxlanLayout.HEADER_LENGTH;
-  const innerL2Length = view.outerUdpLength - 16; // UDP 8 + VXLAN 8
+  const innerL2Length = udpLength - 16; // UDP 8 + VXLAN 8
   view.innerL2Length = innerL2Length > 0 ? innerL2Length : 0;
+  view.tunnelPayload = TunnelPayload.ETHERNET;
   return Outcome.DECODED;
 }

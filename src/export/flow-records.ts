@@ -41,6 +41,9 @@ export function flowToJson(r: FlowRecord): string {
   return JSON.stringify({
     tunnel: TUNNEL_NAMES[r.tunnelType] ?? 'unknown',
     vni: r.vni,
+    tunnel_depth: r.tunnelDepth,
+    outer_tunnel: TUNNEL_NAMES[r.outerTunnelType] ?? 'unknown',
+    outer_vni: r.outerVni,
     protocol: PROTO_NAMES[r.proto] ?? String(r.proto),
     ip_version: r.ipVersion,
     initiator: endpoint(r, r.initiatorAddr, r.initiatorPort),

@@ -40,10 +40,12 @@ export interface MetricsSource {
 const VNI_COUNTERS: readonly [string, string, number][] = [
   ['vxmon_vni_frames_total', 'Tunnel frames accepted for this VNI, including those with a malformed inner packet.', Col.FRAMES],
   ['vxmon_vni_wire_bytes_total', "Sum of the tunnel frames' original lengths on the wire, outer headers included.", Col.WIRE_BYTES],
-  ['vxmon_vni_inner_bytes_total', 'Sum of the mirrored (inner) Ethernet frame lengths: outer UDP length minus UDP and tunnel headers.', Col.INNER_L2_BYTES],
+  ['vxmon_vni_inner_bytes_total', 'Sum of the mirrored (inner) frame lengths: the tunnel UDP length minus UDP and tunnel headers.', Col.INNER_L2_BYTES],
   ['vxmon_vni_truncated_frames_total', 'Frames cut short by the snap length or by the mirror (PacketLength, MTU).', Col.TRUNCATED_FRAMES],
   ['vxmon_vni_inner_fragments_total', 'Inner IP fragments (first and later ones).', Col.INNER_FRAGMENTS],
   ['vxmon_vni_inner_dropped_total', 'Frames of this VNI whose inner packet was malformed (reason in vxmon_frames_dropped_total).', Col.INNER_DROPPED],
+  ['vxmon_vni_geneve_options_total', 'Geneve options seen (skipped by their length, not interpreted).', Col.GENEVE_OPTIONS],
+  ['vxmon_vni_geneve_control_frames_total', 'Geneve frames with the O bit set (control packets).', Col.GENEVE_CONTROL_FRAMES],
 ];
 
 /** A registry that speaks OpenMetrics (prom-client's typings lack the constructor argument). */
@@ -193,6 +195,41 @@ function defineOwnMetrics(source: MetricsSource, registers: Registry[]): void {
     registers,
     collect() {
       this.set(source.pipeline().vniStats.folder.foldedVnis);
+    },
+  });
+
+  new Counter({
+    name: 'vxmon_vni_outer_tunnel_frames_total',
+    help: 'Nested tunnel frames of this (innermost) VNI by the outermost tunnel that carried them, e.g. Gateway Load Balancer Geneve.',
+    labelNames: ['tunnel', 'vni', 'outer_tunnel', 'outer_vni'],
+    registers,
+    collect() {
+      this.reset();
+      for (const p of source.pipeline().vniStats.outerTunnels.figures()) {
+        this.inc({ tunnel: p.a.tunnel, vni: String(p.a.vni), outer_tunnel: p.b.tunnel, outer_vni: String(p.b.vni) }, p.frames);
+      }
+    },
+  });
+
+  new Counter({
+    name: 'vxmon_mirror_duplicate_frames_total',
+    help: 'Frames that were a second copy of a packet seen within the dedup window (double mirroring), per pair of VNIs (a <= b).',
+    labelNames: ['tunnel_a', 'vni_a', 'tunnel_b', 'vni_b'],
+    registers,
+    collect() {
+      this.reset();
+      for (const p of source.pipeline().dedup?.pairs() ?? []) {
+        this.inc({ tunnel_a: p.a.tunnel, vni_a: String(p.a.vni), tunnel_b: p.b.tunnel, vni_b: String(p.b.vni) }, p.frames);
+      }
+    },
+  });
+
+  new Gauge({
+    name: 'vxmon_dedup_enabled',
+    help: '1 when --dedup counts a double-mirrored packet once; 0 when the figures are raw (copies still counted above).',
+    registers,
+    collect() {
+      this.set(source.pipeline().dropsDuplicates ? 1 : 0);
     },
   });
 

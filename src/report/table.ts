@@ -17,7 +17,7 @@ export function formatReport(report: ReplayReport): string {
   out.push(`read ${report.frames} frames from ${files || 'no file'}`);
   out.push('');
   if (report.vnis.length === 0) {
-    out.push('no tunnel frames (is the VXLAN port right? see --vxlan-port)');
+    out.push('no tunnel frames (are the tunnel ports right? see --vxlan-port, --geneve-port, --vxlan-gpe-port)');
   } else {
     const header = ['TUNNEL/VNI', 'FRAMES', 'WIRE_B', 'INNER_L2_B', 'IPV4', 'IPV4_B', 'IPV6', 'IPV6_B',
       'TCP', 'UDP', 'ICMP', 'OTHER', 'TRUNC', 'FRAG', 'SYN', 'SYNACK', 'FIN', 'RST'];
@@ -28,6 +28,13 @@ export function formatReport(report: ReplayReport): string {
       n(v.tcp.syn), n(v.tcp.synack), n(v.tcp.fin), n(v.tcp.rst),
     ]);
     out.push(alignTable(header, rows));
+  }
+  const dup = report.duplicates;
+  if (dup && dup.frames > 0) {
+    out.push('');
+    out.push(`double mirroring: ${dup.frames} frames were copies of a packet seen within ${dup.window_seconds * 1000} ms ` +
+      (dup.dedup ? '(counted once: --dedup)' : '(counted twice above; --dedup counts them once)'));
+    out.push(alignTable(['VNI_A', 'VNI_B', 'DUPLICATES'], dup.pairs.map((p) => [`${p.a.tunnel}/${p.a.vni}`, `${p.b.tunnel}/${p.b.vni}`, n(p.frames)])));
   }
   const withSessions = report.vnis.filter((v) => v.sessions !== undefined);
   if (withSessions.length > 0) {

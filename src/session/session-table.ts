@@ -84,6 +84,9 @@ export class SessionTable {
   // --- key columns (hash and addresses as int32, the way FlowKey holds them) ---
   hash = new Int32Array(0);
   vniKey = new Uint32Array(0);
+  /** The outermost tunnel of the session's first packet (its type * 2^24 + VNI), and how many tunnels it crossed. */
+  outerVniKey = new Uint32Array(0);
+  tunnelDepth = new Uint8Array(0);
   addrLo = new Int32Array(0); // IPv4 lower address, or IPv6 pool slot
   addrHi = new Int32Array(0); // IPv4 higher address
   ports = new Uint32Array(0); // loPort * 2^16 + hiPort
@@ -325,6 +328,8 @@ export class SessionTable {
     const r2 = rows * 2;
     this.hash = grownI32(this.hash, rows);
     this.vniKey = grownU32(this.vniKey, rows);
+    this.outerVniKey = grownU32(this.outerVniKey, rows);
+    this.tunnelDepth = grownU8(this.tunnelDepth, rows);
     this.addrLo = grownI32(this.addrLo, rows);
     this.addrHi = grownI32(this.addrHi, rows);
     this.ports = grownU32(this.ports, rows);

@@ -45,6 +45,10 @@ const SWEEP_INTERVAL_US = 1_000_000;
 export class FlowRecord {
   declare tunnelType: number;
   declare vni: number;
+  /** The outermost tunnel the first packet came in (equal to tunnelType/vni unless tunnels nest), and the depth. */
+  declare outerTunnelType: number;
+  declare outerVni: number;
+  declare tunnelDepth: number;
   declare ipVersion: number;
   declare proto: number;
   /** IPv4: the address in initiatorAddr[0]; IPv6: four uint32, most significant first. */
@@ -88,6 +92,9 @@ export class FlowRecord {
   constructor() {
     this.tunnelType = 0;
     this.vni = 0;
+    this.outerTunnelType = 0;
+    this.outerVni = 0;
+    this.tunnelDepth = 0;
     this.ipVersion = 0;
     this.proto = 0;
     this.initiatorAddr = new Uint32Array(4);
@@ -242,6 +249,8 @@ export class SessionTracker {
     const v = this.stats.values;
     const base = statsRow * SESSION_COLUMN_COUNT;
     const proto = t.proto[id];
+    t.outerVniKey[id] = view.outerTunnelType * 0x1000000 + view.outerVni;
+    t.tunnelDepth[id] = view.tunnelDepth;
     if (proto === IpProto.TCP) {
       v[base + SCol.TCP_OPENED]++;
       // Initiator and state are decided by tcpPacket from the first packet.
@@ -350,6 +359,10 @@ export class SessionTracker {
     const vk = t.vniKey[id];
     r.tunnelType = Math.floor(vk / 0x1000000);
     r.vni = vk % 0x1000000;
+    const ok = t.outerVniKey[id];
+    r.outerTunnelType = Math.floor(ok / 0x1000000);
+    r.outerVni = ok % 0x1000000;
+    r.tunnelDepth = t.tunnelDepth[id];
     r.ipVersion = t.ipVersion[id];
     r.proto = t.proto[id];
     const ports = t.ports[id];

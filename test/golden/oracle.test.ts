@@ -2,13 +2,22 @@
  * Golden test: every capture under pcaps/ that has a tshark oracle
  * (`X.oracle.json`, made by pcaps/gen/oracle.py; the exact tshark command is
  * recorded inside each JSON) is replayed through vxmon, and vxmon's per-VNI
- * figures must equal the oracle's `vxlan_<port>.outer` table.
+ * figures must equal the oracle's `vxlan_<port>.outer` table (rows
+ * `vxlan/<vni>`) and `geneve_6081.outer` table (rows `geneve/<vni>`).
  *
  * The oracles are never rewritten here (DESIGN.md §7). Where vxmon means to
- * differ, `X.deviations.json` ({ reason, fields: { "<vni>": { field: value } } })
- * overrides the oracle's value for those fields and the reason is printed;
- * `frames: 0` for a VNI means vxmon must not report that VNI at all (its
- * frames are dropped before a VNI is accepted).
+ * differ, `X.deviations.json` says so, with its reason (printed):
+ *   fields: { "<row>": { field: value } } overrides the oracle's values for
+ *     those fields of a row the oracle has; `frames: 0` means vxmon must not
+ *     report that row at all (its frames are dropped before a VNI is
+ *     accepted, or counted under another row);
+ *   from_embedded: ["<row>"] takes a row from the oracle's `embedded` table
+ *     of that tunnel (the oracle counts a tunnel inside another tunnel there;
+ *     vxmon counts a nested frame under its innermost tunnel);
+ *   added: { "<row>": { every field } } a row the oracle has no table for,
+ *     its figures counted by hand from tshark's or tcpdump's output as the
+ *     reason says.
+ * A row is `<tunnel>/<vni>`; a bare `<vni>` means `vxlan/<vni>`.
  *
  * `X.decode-as-<port>.oracle.json` is the oracle made with
  * `-d udp.port==<port>,vxlan`: the capture is replayed with vxlanPorts [<port>].
@@ -65,8 +74,13 @@ interface Figures {
 
 interface Deviations {
   reason: string;
-  fields: Record<string, Partial<Omit<Figures, 'l4' | 'tcp'>> & { l4?: Partial<Figures['l4']>; tcp?: Partial<Figures['tcp']> }>;
+  fields?: Record<string, Partial<Omit<Figures, 'l4' | 'tcp'>> & { l4?: Partial<Figures['l4']>; tcp?: Partial<Figures['tcp']> }>;
+  from_embedded?: string[];
+  added?: Record<string, Figures>;
 }
+
+/** `<tunnel>/<vni>`; a bare VNI is VXLAN's (the deviations files written before Geneve). */
+const rowName = (key: string): string => (key.includes('/') ? key : `vxlan/${key}`);
 
 function walk(dir: string): string[] {
   const out: string[] = [];
@@ -121,12 +135,25 @@ function fromOracle(t: OracleTunnel): Figures {
   };
 }
 
-function applyDeviations(expected: Map<string, Figures>, dev: Deviations): void {
-  for (const [vni, over] of Object.entries(dev.fields)) {
-    const base = expected.get(vni);
-    if (!base) throw new Error(`deviation for VNI ${vni}, which the oracle does not list`);
+function applyDeviations(expected: Map<string, Figures>, dev: Deviations, embedded: (row: string) => OracleTunnel | undefined): void {
+  for (const key of dev.from_embedded ?? []) {
+    const row = rowName(key);
+    const t = embedded(row);
+    if (!t) throw new Error(`from_embedded ${row}: the oracle's embedded table has no such row`);
+    if (expected.has(row)) throw new Error(`from_embedded ${row}: the outer table has that row too`);
+    expected.set(row, fromOracle(t));
+  }
+  for (const [key, figures] of Object.entries(dev.added ?? {})) {
+    const row = rowName(key);
+    if (expected.has(row)) throw new Error(`added ${row}: the oracle lists that row; use fields`);
+    expected.set(row, figures);
+  }
+  for (const [key, over] of Object.entries(dev.fields ?? {})) {
+    const row = rowName(key);
+    const base = expected.get(row);
+    if (!base) throw new Error(`deviation for ${row}, which the oracle does not list`);
     const { l4, tcp, ...flat } = over;
-    expected.set(vni, { ...base, ...flat, l4: { ...base.l4, ...l4 }, tcp: { ...base.tcp, ...tcp } });
+    expected.set(row, { ...base, ...flat, l4: { ...base.l4, ...l4 }, tcp: { ...base.tcp, ...tcp } });
   }
 }
 
@@ -154,20 +181,29 @@ describe('golden: vxmon per-VNI figures equal the tshark oracles', () => {
   for (const oraclePath of oracles) {
     const c = caseOf(oraclePath);
     const rel = path.relative(ROOT, c.oraclePath);
-    it(`${rel} (vxlan port ${c.port})`, async () => {
+    it(`${rel} (vxlan port ${c.port}, geneve 6081)`, async () => {
       expect(fs.existsSync(c.capture), `capture for ${rel}`).toBe(true);
       const oracle = JSON.parse(fs.readFileSync(c.oraclePath, 'utf8')) as Oracle;
-      const table = (oracle[`vxlan_${c.port}`] as { outer: Record<string, OracleTunnel> } | undefined)?.outer;
-      expect(table, `${rel} has no vxlan_${c.port}.outer table`).toBeDefined();
+      type Tables = { outer: Record<string, OracleTunnel>; embedded: Record<string, OracleTunnel> };
+      const tables: Record<string, Tables | undefined> = {
+        vxlan: oracle[`vxlan_${c.port}`] as Tables | undefined,
+        geneve: oracle['geneve_6081'] as Tables | undefined,
+      };
+      expect(tables.vxlan, `${rel} has no vxlan_${c.port} table`).toBeDefined();
 
       const expected = new Map<string, Figures>();
-      for (const [vni, t] of Object.entries(table!)) expected.set(vni, fromOracle(t));
+      for (const [tunnel, t] of Object.entries(tables)) {
+        for (const [vni, row] of Object.entries(t?.outer ?? {})) expected.set(`${tunnel}/${vni}`, fromOracle(row));
+      }
       let reason = '';
       if (fs.existsSync(c.deviationsPath)) {
         const dev = JSON.parse(fs.readFileSync(c.deviationsPath, 'utf8')) as Deviations;
         reason = `deviation (${path.relative(ROOT, c.deviationsPath)}): ${dev.reason}`;
         console.info(`${path.relative(ROOT, c.capture)}: ${reason}`);
-        applyDeviations(expected, dev);
+        applyDeviations(expected, dev, (row) => {
+          const [tunnel, vni] = row.split('/');
+          return tables[tunnel]?.embedded[vni];
+        });
       }
       for (const [vni, f] of [...expected]) if (f.frames === 0) expected.delete(vni);
 
@@ -183,26 +219,21 @@ describe('golden: vxmon per-VNI figures equal the tshark oracles', () => {
       const outcomeSum = Object.values(report.outcomes).reduce((a, b) => a + b, 0);
       expect(outcomeSum, why).toBe(report.frames);
 
-      // Only VXLAN rows, and exactly the oracle's VNIs.
-      expect(report.vnis.filter((v) => v.tunnel !== 'vxlan'), why).toEqual([]);
-      const actual = new Map(report.vnis.map((v) => [String(v.vni), project(v)]));
+      // Exactly the oracle's rows (tunnel type and VNI).
+      const actual = new Map(report.vnis.map((v) => [`${v.tunnel}/${v.vni}`, project(v)]));
       expect([...actual.keys()].sort(), why).toEqual([...expected.keys()].sort());
-      for (const [vni, want] of expected) {
-        expect(actual.get(vni), `VNI ${vni}: ${why}`).toEqual(want);
+      for (const [row, want] of expected) {
+        expect(actual.get(row), `${row}: ${why}`).toEqual(want);
       }
 
-      // Frames that are not VXLAN on the port (per the oracle) are drops with an
-      // outer reason; frames accepted as VXLAN are decoded or dropped inside the tunnel.
+      // Frames that are not tunnel frames (per the oracle) are drops that no VNI
+      // counts; frames a VNI counts are decoded or dropped inside that tunnel.
       let tunnelFrames = 0;
       for (const f of expected.values()) tunnelFrames += f.frames;
-      let innerDrops = 0;
-      let outerDrops = 0;
-      for (const [reasonName, n] of Object.entries(report.outcomes)) {
-        if (reasonName === 'decoded') continue;
-        if (reasonName.startsWith('inner_')) innerDrops += n;
-        else outerDrops += n;
-      }
-      expect(outerDrops, `frames that are not VXLAN/${c.port}: ${why}`).toBe(oracle.frames_total - tunnelFrames);
+      let drops = 0;
+      for (const [reasonName, n] of Object.entries(report.outcomes)) if (reasonName !== 'decoded') drops += n;
+      const innerDrops = report.vnis.reduce((a, v) => a + v.inner_dropped, 0);
+      expect(drops - innerDrops, `frames that are not tunnel frames: ${why}`).toBe(oracle.frames_total - tunnelFrames);
       expect(report.outcomes.decoded + innerDrops, why).toBe(tunnelFrames);
     });
   }

@@ -162,6 +162,11 @@ describe('crafted session captures against hand-computed expectations', () => {
         expect([...new Set(records.map((r) => r.vni))].sort((a, b) => a - b)).toEqual(want);
         expect(tracker.stats.figures().map((f) => f.vni)).toEqual(want);
         expect(records.every((r) => r.tunnel === 1)).toBe(true); // VXLAN
+        // The outermost tunnel: the same VXLAN at depth 1; behind GWLB, its Geneve (type 2, VNI 0) at depth 2.
+        const gwlb = exp.capture.includes('gwlb');
+        for (const r of records) {
+          expect([r.tunnel_depth, r.outer_tunnel, r.outer_vni]).toEqual(gwlb ? [2, 2, 0] : [1, 1, r.vni]);
+        }
         expect(tracker.liveSessions).toBe(0);
         expect(tracker.untracked).toBe(0);
         for (const f of tracker.stats.figures()) {

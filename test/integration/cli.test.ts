@@ -42,7 +42,7 @@ describe('vxmon replay', () => {
     expect(Object.keys(j.vnis[0]).sort()).toEqual(
       ['tunnel', 'vni', 'frames', 'wire_bytes', 'inner_l2_bytes', 'inner_ipv4_packets', 'inner_ipv4_bytes',
         'inner_ipv6_packets', 'inner_ipv6_bytes', 'truncated_frames', 'inner_fragments', 'inner_dropped',
-        'l4', 'tcp', 'last_frame_time', 'sessions'].sort(),
+        'l4', 'tcp', 'last_frame_time', 'geneve_options', 'geneve_control_frames', 'outer_tunnels', 'sessions'].sort(),
     );
     // From the oracle: inner TCP 82 packets, UDP 18; SYN 4, SYN-ACK 4, FIN 6, RST 0.
     expect(j.vnis[0]).toMatchObject({ tunnel: 'vxlan', vni: 5569041, l4: { tcp: 82, udp: 18, icmp: 0, other: 0 },

@@ -36,7 +36,21 @@ const UINT32_FIELDS = [
 const OFFSET_FIELDS = ['outerL3Offset', 'outerL4Offset', 'tunnelOffset', 'innerL2Offset', 'innerL3Offset', 'l4Offset'] as const;
 
 function isInnerReason(outcome: number): boolean {
-  return outcome >= Outcome.INNER_ETH_TOO_SHORT && outcome <= Outcome.INNER_ICMP_TOO_SHORT;
+  return (
+    (outcome >= Outcome.INNER_ETH_TOO_SHORT && outcome <= Outcome.INNER_ICMP_TOO_SHORT) ||
+    outcome === Outcome.INNER_TUNNEL_TOO_DEEP ||
+    // the tunnel header was accepted (VNI known), what it carries is not decoded
+    outcome === Outcome.GENEVE_UNSUPPORTED_PROTOCOL ||
+    outcome === Outcome.VXLAN_GPE_UNSUPPORTED_PROTOCOL
+  );
+}
+
+/** Reasons of a tunnel header itself: before any VNI, or for a nested header, with the outer one's. */
+function isTunnelHeaderReason(outcome: number): boolean {
+  return (
+    (outcome >= Outcome.VXLAN_TOO_SHORT && outcome <= Outcome.VXLAN_RESERVED_NONZERO) ||
+    (outcome >= Outcome.GENEVE_TOO_SHORT && outcome <= Outcome.VXLAN_GPE_I_FLAG_UNSET && outcome !== Outcome.GENEVE_UNSUPPORTED_PROTOCOL)
+  );
 }
 
 function check(ok: boolean, what: string): void {
@@ -52,10 +66,15 @@ function checkView(outcome: number, view: PacketView, start: number, captured: n
   check(Number.isInteger(outcome) && outcome >= 0 && outcome < OUTCOME_COUNT, `outcome ${outcome} is a code`);
   check(outcome !== Outcome.INTERNAL_ERROR, 'decoder never reports internal_error itself');
 
-  // attribution: a VNI exactly when VXLAN accepted its header
+  // attribution: a VNI exactly when a tunnel header was accepted; a nested
+  // header's own drop keeps the outer header's VNI
   const attributed = outcome === Outcome.DECODED || isInnerReason(outcome);
-  check(view.tunnelType === (attributed ? Tunnel.VXLAN : Tunnel.NONE), `tunnelType ${view.tunnelType} for outcome ${outcome}`);
-  if (!attributed) check(view.vni === 0, 'no VNI before VXLAN accepted the header');
+  const tunnel = view.tunnelType;
+  const known = tunnel === Tunnel.VXLAN || tunnel === Tunnel.GENEVE || tunnel === Tunnel.VXLAN_GPE;
+  if (attributed) check(known, `tunnelType ${tunnel} for outcome ${outcome}`);
+  else if (tunnel !== Tunnel.NONE) check(known && isTunnelHeaderReason(outcome), `tunnelType ${tunnel} for outcome ${outcome}`);
+  else check(view.vni === 0, 'no VNI before a tunnel accepted its header');
+  if (tunnel !== Tunnel.NONE) check(view.tunnelDepth >= 1 && view.tunnelDepth <= 4, `tunnelDepth ${view.tunnelDepth}`);
   check(view.vni >= 0 && view.vni <= 0xffffff, `vni ${view.vni} is 24-bit`);
 
   for (const [k, v] of Object.entries(view)) {

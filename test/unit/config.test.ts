@@ -71,7 +71,32 @@ describe('loadConfig precedence: flags > VXMON_* > YAML > defaults', () => {
     expect(c.captureBufferSize).toBe(268435456);
     expect(c.webListenAddress).toEqual({ host: '', port: 14789 });
     expect(c.listenUdp).toEqual([{ host: '127.0.0.1', port: 4789 }]);
-    expect(captureFilter(c)).toBe('udp dst port 4789 or udp dst port 8472');
+    expect(captureFilter(c)).toBe('udp dst port 4789 or udp dst port 8472 or udp dst port 6081 or udp dst port 4790');
+    expect([c.genevePorts, c.vxlanGpePorts, c.maxTunnelDepth]).toEqual([[6081], [4790], 4]);
+  });
+
+  it('Geneve and VXLAN-GPE ports and the tunnel depth are configurable; a port in two lists is refused', () => {
+    const c = loadConfig({ flags: { 'listen-udp': ['127.0.0.1:4789'], 'geneve-port': '6081,16081', 'vxlan-gpe-port': '', 'max-tunnel-depth': '2' }, env: {} });
+    expect([c.genevePorts, c.vxlanGpePorts, c.maxTunnelDepth]).toEqual([[6081, 16081], [], 2]);
+    expect(captureFilter(c)).toBe('udp dst port 4789 or udp dst port 6081 or udp dst port 16081');
+    expect(() => loadConfig({ flags: { 'listen-udp': ['127.0.0.1:4789'], 'geneve-port': '4789' }, env: {} })).toThrow(
+      /geneve_ports: port 4789 is already in vxlan_ports/,
+    );
+    expect(() => loadConfig({ flags: { 'listen-udp': ['127.0.0.1:4789'] }, env: { VXMON_MAX_TUNNEL_DEPTH: '0' } })).toThrow(
+      /VXMON_MAX_TUNNEL_DEPTH: "0" is not a whole number from 1 to 16/,
+    );
+  });
+
+  it('dedup: off with a 5 ms window by default; --dedup flag, VXMON_DEDUP, dedup_window from the file', () => {
+    const base = { 'listen-udp': ['127.0.0.1:4789'] };
+    const d = loadConfig({ flags: base, env: {} });
+    expect([d.dedup, d.dedupWindow]).toEqual([false, 0.005]);
+    expect(loadConfig({ flags: { ...base, dedup: true }, env: {} }).dedup).toBe(true);
+    expect(loadConfig({ flags: base, env: { VXMON_DEDUP: 'true', VXMON_DEDUP_WINDOW: '2ms' } })).toMatchObject({ dedup: true, dedupWindow: 0.002 });
+    const file = yaml('dedup.yml', 'listen_udp: ["127.0.0.1:4789"]\ndedup: true\ndedup_window: 0.5ms\n');
+    expect(loadConfig({ flags: {}, env: {}, configFile: file })).toMatchObject({ dedup: true, dedupWindow: 0.0005 });
+    expect(() => loadConfig({ flags: base, env: { VXMON_DEDUP: 'maybe' } })).toThrow(/VXMON_DEDUP: must be true or false, not "maybe"/);
+    expect(() => loadConfig({ flags: { ...base, 'dedup-window': '1h' }, env: {} })).toThrow(/--dedup-window: "1h" is not a duration/);
   });
 });
 

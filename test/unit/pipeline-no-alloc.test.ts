@@ -70,6 +70,15 @@ describe('Pipeline.onFrame allocates nothing per frame', () => {
     expect(r.heapGrowthDuringLoop).toBeLessThan(2 * 1024 * 1024);
   });
 
+  it('with double-mirror detection and --dedup (most frames are copies): no garbage collection either', () => {
+    const r = probe(['--dedup']);
+    expect(r.duplicates).toBeGreaterThan(ITERATIONS / 2);
+    expect(r.outcomes.mirror_duplicate).toBe(r.duplicates);
+    expect(r.outcomes.decoded + r.outcomes.mirror_duplicate).toBe(r.frames);
+    expect(r.gcDuringLoop).toBe(0);
+    expect(r.heapGrowthDuringLoop).toBeLessThan(256 * 1024);
+  });
+
   it('the probe sees an allocation of one small object per frame (control)', () => {
     const r = probe(['--control']);
     expect(r.gcDuringLoop).toBeGreaterThan(0);

@@ -54,6 +54,10 @@ const AWS_ETH: Partial<ViewFields> = {
   tunnelOffset: 42,
   vxlanFlags: 0x08,
   vni: 16398363,
+  tunnelPayload: 0x6558,
+  tunnelDepth: 1,
+  outerTunnelType: Tunnel.VXLAN,
+  outerVni: 16398363,
   innerL2Offset: 50,
   innerEtherType: 0x0800,
   innerL3Offset: 64,
@@ -71,6 +75,10 @@ const SYN_INNER: Partial<ViewFields> = {
   tunnelType: Tunnel.VXLAN,
   vxlanFlags: 0x08,
   vni: 16398363,
+  tunnelPayload: 0x6558,
+  tunnelDepth: 1,
+  outerTunnelType: Tunnel.VXLAN,
+  outerVni: 16398363,
   innerL2Length: 74,
   innerEtherType: 0x0800,
   innerIpVersion: 4,
@@ -555,6 +563,10 @@ describe('decodeFrame: link types', () => {
     tunnelOffset: 48,
     vxlanFlags: 0x08,
     vni: 16398363,
+    tunnelPayload: 0x6558,
+    tunnelDepth: 1,
+    outerTunnelType: Tunnel.VXLAN,
+    outerVni: 16398363,
     innerL2Offset: 56,
     innerL2Length: 46,
     innerEtherType: 0x0800,
@@ -688,13 +700,13 @@ describe('decodeFrame: outer drops (never attributed to a VNI)', () => {
     expect(view.tunnelType).toBe(0);
   });
 
-  it('a configured extra VXLAN port', () => {
-    const to4790 = patch(AWS_TCP_SYN, { 37: 0xb6 }); // port 4790
-    expect(decode(to4790).outcome).toBe(Outcome.UDP_NOT_TUNNEL_PORT);
-    const cfg = makeDecoderConfig({ vxlanPorts: [4789, 4790] });
-    const { outcome, view } = decode(to4790, LinkType.ETHERNET, cfg);
+  it('a configured extra VXLAN port (8472, Linux\'s default)', () => {
+    const to8472 = patch(AWS_TCP_SYN, { 36: 0x21, 37: 0x18 }); // port 8472
+    expect(decode(to8472).outcome).toBe(Outcome.UDP_NOT_TUNNEL_PORT);
+    const cfg = makeDecoderConfig({ vxlanPorts: [4789, 8472] });
+    const { outcome, view } = decode(to8472, LinkType.ETHERNET, cfg);
     expect(outcome).toBe(Outcome.DECODED);
-    expect(view.outerDstPort).toBe(4790);
+    expect(view.outerDstPort).toBe(8472);
     expect(view.vni).toBe(16398363);
   });
 

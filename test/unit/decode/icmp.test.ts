@@ -21,7 +21,7 @@ describe('decodeIcmp (RFC 792 / RFC 4443)', () => {
     );
     const { outcome, view } = run(buf);
     expect(outcome).toBe(Outcome.DECODED);
-    expectView(view, { l4Offset: 0, icmpType: 3, icmpCode: 3 });
+    expectView(view, { l4Offset: 0, icmpType: 3, icmpCode: 3, l4Checksum: 0xfcfc });
   });
 
   it('ICMPv6 echo reply at an offset', () => {
@@ -34,7 +34,7 @@ describe('decodeIcmp (RFC 792 / RFC 4443)', () => {
     );
     const { outcome, view } = run(buf, 2);
     expect(outcome).toBe(Outcome.DECODED);
-    expectView(view, { l4Offset: 2, icmpType: 129, icmpCode: 0 });
+    expectView(view, { l4Offset: 2, icmpType: 129, icmpCode: 0, l4Checksum: 0x1234 });
   });
 
   it('exactly 4 bytes decodes; 3 is inner_icmp_too_short', () => {

@@ -67,18 +67,20 @@ describe('decodeOuterUdp', () => {
   });
 
   it('ports come from the configuration', () => {
-    const ports4790 = makeDecoderConfig({ vxlanPorts: [4790] }).tunnelByPort;
-    const to4790 = patch(UDP_4789, { 3: 0xb6 }); // port 4790
-    expect(outer(to4790, 24, 24, ports4790).outcome).toBe(Outcome.DECODED);
-    expect(outer(UDP_4789, 24, 24, ports4790).outcome).toBe(Outcome.UDP_NOT_TUNNEL_PORT);
-    expect(outer(to4790, 24).outcome).toBe(Outcome.UDP_NOT_TUNNEL_PORT);
+    const ports8472 = makeDecoderConfig({ vxlanPorts: [8472] }).tunnelByPort;
+    const to8472 = patch(UDP_4789, { 2: 0x21, 3: 0x18 }); // port 8472
+    expect(outer(to8472, 24, 24, ports8472).outcome).toBe(Outcome.DECODED);
+    expect(outer(UDP_4789, 24, 24, ports8472).outcome).toBe(Outcome.UDP_NOT_TUNNEL_PORT);
+    expect(outer(to8472, 24).outcome).toBe(Outcome.UDP_NOT_TUNNEL_PORT);
   });
 
-  it('a port mapped to a tunnel we do not decode (Geneve) is not a tunnel port here', () => {
-    const ports = new Uint8Array(65536);
-    ports[6081] = Tunnel.GENEVE;
+  it('Geneve (6081) and VXLAN-GPE (4790) are tunnel ports by default; a port with no tunnel type is not', () => {
+    const ports = makeDecoderConfig().tunnelByPort;
+    expect(ports[6081]).toBe(Tunnel.GENEVE);
+    expect(ports[4790]).toBe(Tunnel.VXLAN_GPE);
     const geneve = patch(UDP_4789, { 2: 0x17, 3: 0xc1 }); // port 6081
-    expect(outer(geneve, 24, 24, ports).outcome).toBe(Outcome.UDP_NOT_TUNNEL_PORT);
+    expect(outer(geneve, 24, 24, ports).outcome).toBe(Outcome.DECODED);
+    expect(outer(geneve, 24, 24, new Uint8Array(65536)).outcome).toBe(Outcome.UDP_NOT_TUNNEL_PORT);
   });
 });
 
@@ -95,7 +97,7 @@ describe('decodeInnerUdp', () => {
     const buf = Buffer.concat([hex('ff ff'), DNS]);
     const view = new PacketView();
     expect(decodeInnerUdp(dataView(buf), 2, buf.length, view)).toBe(Outcome.DECODED);
-    expectView(view, { l4Offset: 2, srcPort: 57616, dstPort: 53 });
+    expectView(view, { l4Offset: 2, srcPort: 57616, dstPort: 53, l4Checksum: 0xabcd });
   });
 
   it('fewer than 8 bytes is inner_udp_too_short', () => {

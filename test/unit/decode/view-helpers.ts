@@ -32,6 +32,13 @@ export const VIEW_DEFAULTS: ViewFields = {
   vxlanFlags: 0,
   reservedNonZero: false,
   vni: 0,
+  tunnelPayload: 0,
+  tunnelDepth: 0,
+  outerTunnelType: 0,
+  outerVni: 0,
+  geneveFlags: 0,
+  geneveOptionsLength: 0,
+  geneveOptionCount: 0,
   innerL2Offset: 0,
   innerL2Length: 0,
   innerVlanCount: 0,
@@ -70,6 +77,7 @@ export const VIEW_DEFAULTS: ViewFields = {
   tcpTsEcr: 0,
   icmpType: -1,
   icmpCode: -1,
+  l4Checksum: 0,
   payloadOffset: 0,
   payloadLength: 0,
 };
@@ -100,8 +108,10 @@ export function contractFields(view: PacketView, outcome: number): (keyof ViewFi
     if (view.outerIpVersion === 4) f.push('outerSrc4', 'outerDst4');
   }
   if (view.tunnelType !== 0) {
-    f.push('outerSrcPort', 'outerDstPort', 'outerUdpLength', 'vxlanFlags', 'reservedNonZero');
-    f.push('tunnelOffset', 'innerL2Offset', 'innerL2Length');
+    f.push('outerSrcPort', 'outerDstPort', 'outerUdpLength', 'tunnelOffset', 'tunnelPayload', 'tunnelDepth');
+    f.push('outerTunnelType', 'outerVni', 'innerL2Offset', 'innerL2Length');
+    if (view.tunnelType === 2) f.push('geneveFlags', 'geneveOptionsLength', 'geneveOptionCount');
+    else f.push('vxlanFlags', 'reservedNonZero');
     if (view.innerIpVersion !== 0 || outcome === 0) f.push('innerVlanCount', 'innerEtherType', 'innerL3Offset');
   }
   if (view.innerIpVersion !== 0) {
@@ -118,6 +128,7 @@ export function contractFields(view: PacketView, outcome: number): (keyof ViewFi
       f.push('tcpSackPermitted', 'tcpHasTimestamp', 'tcpTsVal', 'tcpTsEcr');
     }
     if (p === 1 || p === 58) f.push('icmpType', 'icmpCode');
+    if (p === 1 || p === 58 || p === 17) f.push('l4Checksum');
   }
   return f;
 }

@@ -28,6 +28,7 @@ describe('decodeVxlan (RFC 7348 §5)', () => {
     expectView(view, {
       outerUdpLength: 90,
       tunnelType: Tunnel.VXLAN,
+      tunnelPayload: 0x6558,
       tunnelOffset: 0,
       vxlanFlags: 0x08,
       vni: 16398363,
@@ -88,6 +89,7 @@ describe('decodeVxlan (RFC 7348 §5)', () => {
       expectView(permissive.view, {
         outerUdpLength: 90,
         tunnelType: Tunnel.VXLAN,
+        tunnelPayload: 0x6558,
         tunnelOffset: 0,
         vxlanFlags: flags,
         reservedNonZero: true,

@@ -41,6 +41,9 @@ function addr(r: FlowRecord, a: Uint32Array): string {
 export function plainRecord(r: FlowRecord) {
   return {
     tunnel: r.tunnelType,
+    tunnel_depth: r.tunnelDepth,
+    outer_tunnel: r.outerTunnelType,
+    outer_vni: r.outerVni,
     vni: r.vni,
     proto: r.proto,
     initiator: `${addr(r, r.initiatorAddr)}:${r.initiatorPort}`,

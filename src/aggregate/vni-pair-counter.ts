@@ -1,0 +1,117 @@
+import { describeVniKey, VniFolder } from './vni-key.js';
+
+/** One pair's count, as the reports print it. */
+export interface VniPairFigures {
+  a: { tunnel: string; vni: number | 'other' };
+  b: { tunnel: string; vni: number | 'other' };
+  frames: number;
+}
+
+/**
+ * Counts per pair of VNI keys (tunnelType * 2^24 + vni): the VNIs whose
+ * mirrors carry the same packets (double mirroring), or a mirror VNI and the
+ * outer tunnel that carried it (nesting). Ordered pairs (`a` first) or, with
+ * `unordered`, each pair once with the lower key as `a`.
+ *
+ * Found through a small open-addressing table in typed arrays (raw keys ->
+ * counter row), not a Map: a pair of keys does not fit a small integer, and a
+ * Map lookup with such a number would allocate a heap number per count. A
+ * pair seen for the first time allocates its row (once per pair), under the
+ * VNIs' folded keys (--max-vnis), so the rows stay as bounded as the VNIs.
+ */
+export class VniPairCounter {
+  /** Counter rows: the folded pair (a * 2^26 + b) and its count. */
+  readonly rowKeys: number[] = [];
+  counts = new Float64Array(8);
+  /** Raw pairs -> counter row, through slots (open addressing, at most half full). */
+  private slots = new Int32Array(16).fill(-1);
+  private entryA = new Uint32Array(8);
+  private entryB = new Uint32Array(8);
+  private entryRow = new Uint32Array(8);
+  private entries = 0;
+
+  constructor(
+    private readonly folder: VniFolder = new VniFolder(),
+    private readonly unordered: boolean = false,
+  ) {}
+
+  /** One more for the pair (keyA, keyB). */
+  add(keyA: number, keyB: number): void {
+    const swap = this.unordered && keyB < keyA;
+    const a = swap ? keyB : keyA;
+    const b = swap ? keyA : keyB;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) & mask;
+    for (;;) {
+      const e = slots[i];
+      if (e === -1) break;
+      if (this.entryA[e] === a && this.entryB[e] === b) {
+        this.counts[this.entryRow[e]]++;
+        return;
+      }
+      i = (i + 1) & mask;
+    }
+    this.counts[this.newEntry(a, b, i)]++;
+  }
+
+  private newEntry(a: number, b: number, slot: number): number {
+    let fa = this.folder.keyFor(a);
+    let fb = this.folder.keyFor(b);
+    if (this.unordered && fb < fa) [fa, fb] = [fb, fa];
+    const folded = fa * 0x4000000 + fb;
+    let row = this.rowKeys.indexOf(folded);
+    if (row === -1) {
+      row = this.rowKeys.length;
+      this.rowKeys.push(folded);
+      if (row >= this.counts.length) this.counts = grownF64(this.counts, this.counts.length * 2);
+    }
+    const e = this.entries++;
+    if (e >= this.entryA.length) {
+      this.entryA = grownU32(this.entryA, e * 2);
+      this.entryB = grownU32(this.entryB, e * 2);
+      this.entryRow = grownU32(this.entryRow, e * 2);
+    }
+    this.entryA[e] = a;
+    this.entryB[e] = b;
+    this.entryRow[e] = row;
+    this.slots[slot] = e;
+    if (2 * this.entries > this.slots.length) this.rehash(this.slots.length * 2);
+    return row;
+  }
+
+  private rehash(size: number): void {
+    const slots = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    for (let e = 0; e < this.entries; e++) {
+      let i = (Math.imul(this.entryA[e], 0x9e3779b1) ^ Math.imul(this.entryB[e], 0x85ebca6b)) & mask;
+      while (slots[i] !== -1) i = (i + 1) & mask;
+      slots[i] = e;
+    }
+    this.slots = slots;
+  }
+
+  /** Every pair with its count, ordered by the pair's keys. */
+  figures(): VniPairFigures[] {
+    return this.rowKeys
+      .map((key, row) => ({ key, row }))
+      .sort((x, y) => x.key - y.key)
+      .map(({ key, row }) => ({
+        a: describeVniKey(Math.floor(key / 0x4000000)),
+        b: describeVniKey(key % 0x4000000),
+        frames: this.counts[row],
+      }));
+  }
+}
+
+function grownU32(a: Uint32Array, n: number): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(n);
+  b.set(a);
+  return b;
+}
+
+function grownF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
