@@ -85,8 +85,8 @@ describe('--allow-source on captured frames (outer IP header in the frame)', () 
 
   it('frames that never reach an accepted tunnel header keep their own reason', () => {
     const p = pipelineWith(['192.168.0.0/16'], ['1']);
-    // Destination port 4789 -> 4790 (bytes 36-37): not a tunnel port.
-    expect(feed(p, patch(AWS_TCP_SYN, { 37: 0xb6 }))).toBe('udp_not_tunnel_port');
+    // Destination port 4789 -> 4791 (bytes 36-37): not a tunnel port (4790 is VXLAN-GPE's).
+    expect(feed(p, patch(AWS_TCP_SYN, { 37: 0xb7 }))).toBe('udp_not_tunnel_port');
     // VXLAN flags 0x08 -> 0x00 (byte 42): I flag clear.
     expect(feed(p, patch(AWS_TCP_SYN, { 42: 0x00 }))).toBe('vxlan_i_flag_unset');
     expectRefusedCleanly(p, 2);
