@@ -11,6 +11,13 @@ import { describe, expect, it } from 'vitest';
 const SCRIPT = fileURLToPath(new URL('./pipeline-no-alloc.mjs', import.meta.url));
 const CAPTURE = fileURLToPath(new URL('../../pcaps/crafted/aws-multi-vni.pcap', import.meta.url));
 const ITERATIONS = 1_000_000;
+/**
+ * Heap growth allowed over the measured million frames: 1 byte per frame. The smallest object V8 can
+ * allocate is 16 bytes, so one allocation per frame would be 16 MB, and even one per 16 frames would
+ * fail. What does grow without any per-frame allocation is code and feedback from late (re)compilation,
+ * measured at 36-77 KB on a quiet machine and 315 KB once under a loaded CI run.
+ */
+const HEAP_GROWTH_BOUND = 1024 * 1024;
 
 function probe(extra: string[] = []) {
   const r = spawnSync(process.execPath, ['--expose-gc', SCRIPT, CAPTURE, '--iterations', String(ITERATIONS), ...extra], {
@@ -30,7 +37,7 @@ describe('Pipeline.onFrame allocates nothing per frame', () => {
     expect(r.outcomes.decoded).toBe(r.frames);
     expect(r.frames).toBe(132 + ITERATIONS);
     expect(r.gcDuringLoop).toBe(0);
-    expect(r.heapGrowthDuringLoop).toBeLessThan(256 * 1024);
+    expect(r.heapGrowthDuringLoop).toBeLessThan(HEAP_GROWTH_BOUND);
   });
 
   // aws-multi-vni.pcap's outer sources, read with
@@ -40,7 +47,7 @@ describe('Pipeline.onFrame allocates nothing per frame', () => {
     const r = probe(['--allow-source', '2001:db8::/32,10.0.0.0/16', '--allow-vni', '4012345-4012346,8123456,16777215']);
     expect(r.outcomes.decoded).toBe(r.frames);
     expect(r.gcDuringLoop).toBe(0);
-    expect(r.heapGrowthDuringLoop).toBeLessThan(256 * 1024);
+    expect(r.heapGrowthDuringLoop).toBeLessThan(HEAP_GROWTH_BOUND);
   });
 
   it('with an allow list that refuses every frame: all dropped, no VNI series, no garbage collection', () => {
@@ -55,7 +62,7 @@ describe('Pipeline.onFrame allocates nothing per frame', () => {
     const r = probe(['--datagram', '10.0.1.10,::ffff:10.0.2.20,2001:db8:0:1::7', '--allow-source', '10.0.0.0/16,2001:db8::/32']);
     expect(r.outcomes.decoded).toBe(r.frames);
     expect(r.gcDuringLoop).toBe(0);
-    expect(r.heapGrowthDuringLoop).toBeLessThan(256 * 1024);
+    expect(r.heapGrowthDuringLoop).toBeLessThan(HEAP_GROWTH_BOUND);
   });
 
   it('with sessions: 1 M frames through the SessionTracker too start no garbage collection', () => {
@@ -76,7 +83,7 @@ describe('Pipeline.onFrame allocates nothing per frame', () => {
     expect(r.outcomes.mirror_duplicate).toBe(r.duplicates);
     expect(r.outcomes.decoded + r.outcomes.mirror_duplicate).toBe(r.frames);
     expect(r.gcDuringLoop).toBe(0);
-    expect(r.heapGrowthDuringLoop).toBeLessThan(256 * 1024);
+    expect(r.heapGrowthDuringLoop).toBeLessThan(HEAP_GROWTH_BOUND);
   });
 
   it('the probe sees an allocation of one small object per frame (control)', () => {
