@@ -138,11 +138,26 @@ describe('open errors', () => {
     expect(err.message).toBe(`${p}: permission denied`);
   });
 
-  it.skipIf(process.getuid?.() === 0)('permission denied on a real mode-000 file (not runnable as root)', async () => {
+  it('permission denied on a real mode-000 file, through the CLI as an unprivileged user', () => {
+    // Root reads any file, so as root the CLI runs as nobody (setpriv, util-linux), with no capability.
     const p = tmpFile('mode000.pcap', PCAP_US_LE);
+    fs.chmodSync(dir, 0o755);
     fs.chmodSync(p, 0o000);
-    const err = await openErrorOf(p);
-    expect(err.message).toBe(`${p}: permission denied`);
+    const cli = path.join(path.dirname(new URL(import.meta.url).pathname), '../../../dist/cli.js');
+    const asRoot = process.getuid?.() === 0;
+    const argv = asRoot
+      ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', process.execPath, cli]
+      : [process.execPath, cli];
+    let status = 0;
+    let stderr = '';
+    try {
+      execFileSync(argv[0], [...argv.slice(1), 'replay', p], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    } catch (e) {
+      status = (e as { status: number }).status;
+      stderr = (e as { stderr: string }).stderr;
+    }
+    expect(status).toBe(3);
+    expect(stderr.trim().split('\n')).toEqual([`vxmon: ${p}: permission denied`]);
   });
 
   it('a stream that fails reports E_INPUT_OPEN', async () => {
