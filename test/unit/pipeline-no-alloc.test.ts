@@ -74,7 +74,10 @@ describe('Pipeline.onFrame allocates nothing per frame', () => {
     expect(r.frames).toBe(132 + ITERATIONS);
     expect(r.sessions.map(([vni]: number[]) => vni)).toEqual([4012345, 4012346, 8123456, 16777215]);
     expect(r.gcDuringLoop).toBe(0);
-    expect(r.heapGrowthDuringLoop).toBeLessThan(2 * 1024 * 1024);
+    // 4 MiB: 4 bytes per frame, a quarter of one 16-byte object per frame (16 MB). Measured: 0.53 MB on a quiet
+    // machine, 2.16 MB once in a loaded CI run, for the 83,351 sessions the probe opens and closes (their
+    // per-session paths and late compilation), i.e. under one small object per session.
+    expect(r.heapGrowthDuringLoop).toBeLessThan(4 * 1024 * 1024);
   });
 
   it('with double-mirror detection and --dedup (most frames are copies): no garbage collection either', () => {
