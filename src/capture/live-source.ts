@@ -55,6 +55,9 @@ export function linkTypeOf(name: string): number {
   }
 }
 
+/** Cap objects whose open() failed: never collected, see open(). At most one per --interface given. */
+const FAILED_OPENS: unknown[] = [];
+
 export class LiveCaptureSource {
   private cap: CapInstance | undefined;
   private readonly buffer = Buffer.alloc(PACKET_BUFFER_BYTES);
@@ -74,6 +77,10 @@ export class LiveCaptureSource {
     try {
       this.linkType = linkTypeOf(cap.open(this.device, this.filter, this.bufferSize, this.buffer));
     } catch (e) {
+      // Keep the failed Cap reachable for the life of the process: when its open fails after pcap_create
+      // (no permission, a bad filter), cap's destructor still calls uv_poll_stop on a poll handle it never
+      // initialised, and the garbage collector running it crashed the process (SIGSEGV, 1 run in 40 here).
+      FAILED_OPENS.push(cap);
       const known = Cap.deviceList().map((d) => d.name);
       const hint = known.includes(this.device) ? '' : ` (interfaces here: ${known.join(', ') || 'none visible'})`;
       throw new CaptureOpenError(`--interface ${this.device}: cannot capture: ${(e as Error).message}${hint}`);
