@@ -1,4 +1,5 @@
 import { describeVniKey, VniFolder } from './vni-key.js';
+import { grownU32, grownF64 } from '../typed-array-growth.js';
 
 /** One pair's count, as the reports print it. */
 export interface VniPairFigures {
@@ -104,14 +105,3 @@ export class VniPairCounter {
   }
 }
 
-function grownU32(a: Uint32Array, n: number): Uint32Array<ArrayBuffer> {
-  const b = new Uint32Array(n);
-  b.set(a);
-  return b;
-}
-
-function grownF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
-}

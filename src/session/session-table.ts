@@ -26,6 +26,7 @@
  *   packet) up to `maxSessions` rows; the table never holds more.
  */
 import type { FlowKey } from './flow-key.js';
+import { grownU8, grownU16, grownU32, grownI32, grownF64 } from '../typed-array-growth.js';
 
 export const NIL = 0xffffffff;
 export const LRU_CLASS_COUNT = 6;
@@ -42,32 +43,6 @@ export const Bit = {
 } as const;
 
 const INITIAL_ROWS = 1024;
-
-function grownU32(a: Uint32Array, n: number): Uint32Array<ArrayBuffer> {
-  const b = new Uint32Array(n);
-  b.set(a);
-  return b;
-}
-function grownI32(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
-}
-function grownF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
-}
-function grownU8(a: Uint8Array, n: number): Uint8Array<ArrayBuffer> {
-  const b = new Uint8Array(n);
-  b.set(a);
-  return b;
-}
-function grownU16(a: Uint16Array, n: number): Uint16Array<ArrayBuffer> {
-  const b = new Uint16Array(n);
-  b.set(a);
-  return b;
-}
 
 export class SessionTable {
   readonly maxSessions: number;

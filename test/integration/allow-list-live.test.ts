@@ -15,30 +15,18 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { udpPayloads } from './pcap-payloads.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
 const UDP_PORT = 24794;
 const tmp = mkdtempSync(join(tmpdir(), 'vxmon-allow-'));
 const CONFIG = join(tmp, 'vxmon.yml');
-
-function vxlanPayloads(file: string): Buffer[] {
-  const buf = readFileSync(file);
-  const out: Buffer[] = [];
-  for (let o = 24; o + 16 <= buf.length; ) {
-    const caplen = buf.readUInt32LE(o + 8);
-    const frame = buf.subarray(o + 16, o + 16 + caplen);
-    const ihl = (frame[14] & 0x0f) * 4;
-    out.push(Buffer.from(frame.subarray(14 + ihl + 8)));
-    o += 16 + caplen;
-  }
-  return out;
-}
 
 function sample(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(series + ' '));
@@ -53,7 +41,7 @@ describe('allow lists on a live UDP socket, reloaded on SIGHUP', () => {
   let vxmon: ChildProcess;
   let out = '';
   let port = 0;
-  const payloads = vxlanPayloads(join(ROOT, 'pcaps/crafted/aws-multi-vni.pcap'));
+  const payloads = udpPayloads(join(ROOT, 'pcaps/crafted/aws-multi-vni.pcap'));
 
   beforeAll(async () => {
     writeConfig('allow_source: [10.0.0.0/8]\n');

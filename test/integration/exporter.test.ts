@@ -17,6 +17,7 @@ import { makeDecoderConfig } from '../../src/decode/decoder-config.js';
 import { replay } from '../../src/replay.js';
 import { SessionTracker } from '../../src/session/session-tracker.js';
 import { hasTool, MUST_HAVE_TOOLS } from './tools.js';
+import { sample } from './exposition.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
@@ -45,12 +46,6 @@ async function startServing(capture = CAPTURE): Promise<{ port: number; child: C
   }
   const port = Number(/http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(err)![1]);
   return { port, child, stderr: () => err };
-}
-
-/** Sample value of one series in Prometheus text format, or undefined. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
 describe('vxmon replay --serve', () => {

@@ -23,6 +23,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasTool, MUST_HAVE_TOOLS } from './tools.js';
+import { sample } from './exposition.js';
+import { udpPayloads } from './pcap-payloads.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
@@ -50,25 +52,6 @@ const VXMON_ARGS = [
   CLI, 'run', '--interface', 'lo', '--bpf', `udp dst port ${PORT}`, '--vxlan-port', String(PORT),
   '--capture.buffer-size', '16MiB', '--web.listen-address', '127.0.0.1:0', '--log.summary-interval', '0',
 ];
-
-/** The UDP payloads (VXLAN header onward) of a classic little-endian pcap of Ethernet/IPv4/UDP frames. */
-function vxlanPayloads(file: string): Buffer[] {
-  const buf = readFileSync(file);
-  const out: Buffer[] = [];
-  for (let o = 24; o + 16 <= buf.length; ) {
-    const caplen = buf.readUInt32LE(o + 8);
-    const frame = buf.subarray(o + 16, o + 16 + caplen);
-    const ihl = (frame[14] & 0x0f) * 4;
-    out.push(Buffer.from(frame.subarray(14 + ihl + 8)));
-    o += 16 + caplen;
-  }
-  return out;
-}
-
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 if (!canRun && !MUST_HAVE_TOOLS) {
   const why = !isRoot
@@ -118,7 +101,7 @@ if (!canRun && !MUST_HAVE_TOOLS) {
     });
 
     it('captures on lo and counts every frame sent to 127.0.0.1:24790', async () => {
-      const payloads = vxlanPayloads(join(ROOT, 'pcaps/crafted/aws-multi-vni.pcap'));
+      const payloads = udpPayloads(join(ROOT, 'pcaps/crafted/aws-multi-vni.pcap'));
       expect(payloads.length).toBe(132);
       // A socket on the port absorbs the datagrams (no ICMP port-unreachable noise); libpcap sees them on lo either way.
       const sink = createSocket('udp4');

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MUST_HAVE_TOOLS } from './tools.js';
 import { canMakeNetns, makeTestNet, type TestNet } from './netns.js';
+import { sample } from './exposition.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
@@ -33,12 +34,6 @@ try {
   createRequire(import.meta.url)('cap');
 } catch {
   capOk = false;
-}
-
-/** Sample value of one series in Prometheus text format (labels in the order vxmon writes them). */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {

@@ -11,34 +11,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sample } from './exposition.js';
+import { udpPayloads } from './pcap-payloads.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
 const GENEVE_PORT = 26081;
 const VXLAN_PORT = 24799;
-
-/** The UDP payloads of a classic little-endian pcap of untagged Ethernet/IPv4/UDP frames. */
-function udpPayloads(file: string): Buffer[] {
-  const buf = readFileSync(file);
-  const out: Buffer[] = [];
-  for (let o = 24; o + 16 <= buf.length; ) {
-    const caplen = buf.readUInt32LE(o + 8);
-    const frame = buf.subarray(o + 16, o + 16 + caplen);
-    const ihl = (frame[14] & 0x0f) * 4;
-    out.push(Buffer.from(frame.subarray(14 + ihl + 8)));
-    o += 16 + caplen;
-  }
-  return out;
-}
-
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('vxmon run: Geneve on a UDP socket, --dedup on another', () => {
   let vxmon: ChildProcess;

@@ -12,11 +12,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MUST_HAVE_TOOLS } from './tools.js';
+import { sample } from './exposition.js';
+import { udpPayloads } from './pcap-payloads.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
@@ -29,25 +30,6 @@ try {
   capOk = false;
 }
 const canRun = isRoot && capOk;
-
-/** The UDP payloads (VXLAN header onward) of a classic little-endian pcap of Ethernet/IPv4/UDP frames. */
-function vxlanPayloads(file: string): Buffer[] {
-  const buf = readFileSync(file);
-  const out: Buffer[] = [];
-  for (let o = 24; o + 16 <= buf.length; ) {
-    const caplen = buf.readUInt32LE(o + 8);
-    const frame = buf.subarray(o + 16, o + 16 + caplen);
-    const ihl = (frame[14] & 0x0f) * 4;
-    out.push(Buffer.from(frame.subarray(14 + ihl + 8)));
-    o += 16 + caplen;
-  }
-  return out;
-}
-
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 if (!canRun && !MUST_HAVE_TOOLS) {
   describe('live capture on lo', () =>
@@ -73,7 +55,7 @@ if (!canRun && !MUST_HAVE_TOOLS) {
     afterAll(() => vxmon?.kill('SIGKILL'));
 
     it('exact counts from both sources, and the drop is logged once per reason', async () => {
-      const good = vxlanPayloads(join(ROOT, 'pcaps/crafted/aws-multi-vni.pcap'));
+      const good = udpPayloads(join(ROOT, 'pcaps/crafted/aws-multi-vni.pcap'));
       expect(good).toHaveLength(132);
       const bad = good.slice(0, 3).map((p) => {
         const b = Buffer.from(p);

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sample } from './exposition.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
@@ -31,11 +32,6 @@ afterAll(() => {
   for (const c of children) c.kill('SIGKILL');
   rmSync(tmp, { recursive: true, force: true });
 });
-
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 function replayJson(args: string[]): { report: unknown; seconds: number } {
   const t0 = performance.now();
