@@ -1,4 +1,4 @@
-import { readCaptureFile } from './capture/pcap-file-source.js';
+import { ReadStopped, readCaptureFile } from './capture/pcap-file-source.js';
 import type { DecoderConfig } from './decode/decoder-config.js';
 import type { OutcomeName } from './decode/outcome.js';
 import { InputError } from './errors.js';
@@ -66,7 +66,11 @@ export interface ReplayOptions {
   speed?: number;
   /** --openmetrics: sampled at every step boundary of capture time. */
   sampler?: StepSampler;
-  /** Aborting it stops a paced or sampled replay between two frames (SIGINT/SIGTERM); the report holds what was delivered. */
+  /**
+   * Aborting it stops the replay (SIGINT/SIGTERM): a paced or sampled one
+   * between two frames, one at full speed within about 16 MiB of input. The
+   * report holds what was delivered.
+   */
   stop?: AbortSignal;
 }
 
@@ -93,11 +97,12 @@ export async function replay(paths: readonly string[], opts: ReplayOptions): Pro
         onProgress: onProgress
           ? (bytesRead: number, fileSize: number) => onProgress(path, bytesRead, fileSize, pipeline.decoderStats.frames)
           : undefined,
+        stop: opts.stop,
       };
       const stats = timed ? await timed.read(path, readOpts) : await readCaptureFile(path, pipeline, readOpts);
       files.push({ path, format: stats.format, frames: stats.frames, bytes: stats.bytesRead });
     } catch (e) {
-      if (e instanceof ReplayStopped) {
+      if (e instanceof ReplayStopped || e instanceof ReadStopped) {
         stopped = true;
         files.push({ path, format: 'unknown', frames: pipeline.decoderStats.frames - framesBefore, bytes: -1 });
         break;

@@ -77,7 +77,7 @@ options:
   --pace PACE                  max (default: as fast as possible), realtime (the
                                gaps between frames as captured) or a speed such
                                as 2x or 0.5x; with --serve, watch a replay as if live;
-                               SIGINT/SIGTERM stops a paced replay with its report
+                               SIGINT/SIGTERM stops any replay with its report
   --openmetrics OUT            write the metrics sampled every --step of capture
                                time to OUT (OpenMetrics, for promtool tsdb
                                create-blocks-from openmetrics; README "Backfill")
@@ -238,18 +238,16 @@ export async function replayCommand(args: string[]): Promise<number> {
       ? undefined
       : new OpenMetricsBackfill(createMetrics({ pipeline: () => pipeline, version: vxmonVersion() }).ownOpenMetrics, openMetricsOut, step);
 
-  // A paced or sampled replay can be stopped between two frames: the first SIGINT/SIGTERM
-  // ends it with a report of what was delivered (and the backfill file); a second one exits at once.
-  const timed = speed !== PACE_MAX || backfill !== undefined;
+  // The first SIGINT/SIGTERM ends the replay with a report of what was delivered (and the
+  // backfill file): a paced or sampled one between two frames, one at full speed within
+  // 16 MiB of input. A second signal exits at once.
   const stop = new AbortController();
   const onSignal = () => {
     if (stop.signal.aborted) process.exit(130); // 128 + SIGINT, as a shell reports a process killed by it
     stop.abort();
   };
-  if (timed) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const progress = new ProgressLine(process.stderr);
   const result = await replay(positionals, {
     decoder,

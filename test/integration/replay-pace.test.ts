@@ -118,6 +118,45 @@ describe('vxmon replay --pace', () => {
     expect(Number(last.split(' ')[1])).toBe(report.frames);
   });
 
+  it('SIGINT stops a max-pace replay of standard input while it waits for data: exit 0, a report of the frames so far', async () => {
+    // The pcap header and the first 40 records of aws-multi-vni.pcap (record lengths walked
+    // here from the file's own headers), then stdin stays open, as a quiet `tcpdump -w -` keeps it.
+    const whole = readFileSync(MULTI_VNI);
+    let end = 24;
+    for (let i = 0; i < 40; i++) end += 16 + whole.readUInt32LE(end + 8);
+    const child = spawn(process.execPath, [CLI, 'replay', '--json', '--serve', '--web.listen-address', '127.0.0.1:0', '-'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.stdin!.write(whole.subarray(0, end));
+    while (!/serving http:\/\/127\.0\.0\.1:(\d+)\/metrics/.test(err)) {
+      if (child.exitCode !== null) throw new Error(`vxmon exited: ${err}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const port = Number(/http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(err)![1]);
+    while (sample(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), 'vxmon_frames_total') !== 40) {
+      if (child.exitCode !== null) throw new Error(`vxmon exited: ${err}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(err).toMatch(/replay stopped by a signal/);
+    const report = JSON.parse(out);
+    expect(report.frames).toBe(40);
+    expect(Object.values(report.outcomes as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(40);
+    expect(report.files).toEqual([{ path: '-', format: 'unknown', frames: 40, bytes: -1 }]);
+    // Sessions open at the stop are closed as end_of_capture, so opened == sum(closed).
+    for (const v of report.vnis as { sessions: { tcp: { opened: number; closed: Record<string, number> } } }[]) {
+      const closed = Object.values(v.sessions.tcp.closed).reduce((a, b) => a + b, 0);
+      expect(closed).toBe(v.sessions.tcp.opened);
+    }
+  });
+
   it('2x takes at least half the capture span, and reports the same numbers as max', () => {
     const paced = replayJson(['--pace', '2x', TCP_CLOSE]);
     expect(paced.seconds).toBeGreaterThanOrEqual(TCP_CLOSE_SPAN_S / 2 - EARLY_S);

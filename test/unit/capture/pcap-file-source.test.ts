@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FrameSink } from '../../../src/capture/frame-source.js';
-import { readCaptureFile, readCaptureStream } from '../../../src/capture/pcap-file-source.js';
+import { ReadStopped, readCaptureFile, readCaptureStream } from '../../../src/capture/pcap-file-source.js';
 import { InputError } from '../../../src/errors.js';
 import { LE_FRAMES, BE_FRAMES, PCAP_US_LE, TWO_SECTIONS, classicFrames } from './fixtures.js';
 import { RecordingSink } from './helpers.js';
@@ -273,5 +273,37 @@ describe('constant memory on a large file', () => {
     expect(otherBuffers).toBe(0); // every frame came from the same 4 MiB chunk buffer
     expect(peakExternal).toBeLessThan(8 * 1024 * 1024); // one 4 MiB chunk, not the 64 MiB file
     expect(peakHeap).toBeLessThan(8 * 1024 * 1024);
+  });
+  it('stops at the next pause (16 MiB) once its stop signal is aborted, every frame before it whole', async () => {
+    const stop = new AbortController();
+    let next = 0;
+    let bad = 0;
+    const sink: FrameSink = {
+      onFrame(buf, offset, capLen) {
+        if (buf.readUInt32LE(offset) !== next || capLen !== CAPLEN) bad++;
+        next++;
+        if (next === 1000) stop.abort();
+      },
+    };
+    const err = await readCaptureFile(big, sink, { stop: stop.signal }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReadStopped);
+    expect((err as ReadStopped).file).toBe(big);
+    expect(bad).toBe(0);
+    // Aborted at record 1,000 (128 KiB in); the read goes on to the pause after 16 MiB of input,
+    // i.e. at most 16 MiB + one 512 KiB chunk, and stops far short of the 500,000 records.
+    expect(next).toBeGreaterThanOrEqual(1000);
+    expect(next * 128).toBeLessThanOrEqual(16 * 1024 * 1024 + 512 * 1024);
+  });
+
+  it('a stream stops at once, even while it waits for input', async () => {
+    const stop = new AbortController();
+    const stream = new Readable({ read() {} }); // never ends by itself
+    stream.push(PCAP_US_LE);
+    const sink = new RecordingSink();
+    const reading = readCaptureStream(stream, 'stdin', sink, { stop: stop.signal });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sink.frames).toEqual(classicFrames(1, 123456000, 999999000)); // all three, then it waits
+    stop.abort();
+    await expect(reading).rejects.toBeInstanceOf(ReadStopped);
   });
 });
