@@ -88,7 +88,6 @@ export class OpenMetricsBackfill implements StepSampler {
   /** Timestamps (seconds) of the samples taken. */
   private readonly times: number[] = [];
   private readonly families = new Map<string, Family>();
-  private readonly spoolDir: string;
   private readonly spool: number;
   private spoolSize = 0;
 
@@ -100,8 +99,15 @@ export class OpenMetricsBackfill implements StepSampler {
     readonly stepSeconds: number,
   ) {
     this.gapLimit = Math.ceil(STALENESS_SECONDS / stepSeconds) + 1;
-    this.spoolDir = mkdtempSync(join(tmpdir(), 'vxmon-openmetrics-'));
-    this.spool = openSync(join(this.spoolDir, 'spool'), 'w+');
+    // An anonymous file: unlinked (with its directory) as soon as it is open, so
+    // the spool disappears with the descriptor however the process ends (a crash
+    // or SIGKILL used to leave it, as large as the samples, in the temp directory).
+    const dir = mkdtempSync(join(tmpdir(), 'vxmon-openmetrics-'));
+    try {
+      this.spool = openSync(join(dir, 'spool'), 'w+');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   start(t: number): void {
@@ -145,7 +151,6 @@ export class OpenMetricsBackfill implements StepSampler {
     } finally {
       closeSync(this.spool);
       closeSync(this.out);
-      rmSync(this.spoolDir, { recursive: true, force: true });
     }
   }
 

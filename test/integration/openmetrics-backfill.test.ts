@@ -25,7 +25,7 @@
  * by FIN and 1 by the end of the capture (as the exporter test has it).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -247,5 +247,25 @@ describe('--openmetrics usage', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toContain(message);
     }
+  });
+});
+
+describe('--openmetrics spool', () => {
+  it('leaves nothing in the temp directory, even when the process is killed mid-replay', async () => {
+    // A paced replay (26 s of capture at 5x: about 5 s) in a temp directory of its own.
+    const own = join(tmp, 'tmpdir-kill');
+    mkdirSync(own);
+    const child = spawn(process.execPath, [CLI, 'replay', '--pace', '5x', '--openmetrics', join(tmp, 'killed.om'), '--step', '1s', CAPTURE], {
+      env: { ...process.env, TMPDIR: own },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    children.push(child);
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    await new Promise((r) => setTimeout(r, 1500)); // well into the replay: the spool is open
+    expect(child.exitCode).toBe(null);
+    expect(readdirSync(own)).toEqual([]);
+    child.kill('SIGKILL');
+    await exited;
+    expect(readdirSync(own)).toEqual([]);
   });
 });
