@@ -2,7 +2,7 @@ import type { FrameSink } from './capture/frame-source.js';
 import type { DecoderConfig } from './decode/decoder-config.js';
 import { decodeFrame } from './decode/decoder.js';
 import { Outcome } from './decode/outcome.js';
-import { IpProto, PacketView } from './decode/packet-view.js';
+import { PacketView } from './decode/packet-view.js';
 import { DatagramPeer, type TunnelAllowList } from './decode/tunnel-allow.js';
 import type { SessionTracker } from './session/session-tracker.js';
 import { DecoderStats } from './aggregate/decoder-stats.js';
@@ -105,11 +105,7 @@ export class Pipeline implements FrameSink {
     if (attributed) this.vniStats.add(view, outcome, tsSec, tsNsec);
     const sessions = this.sessions;
     if (sessions !== undefined && outcome === Outcome.DECODED && view.innerIpVersion !== 0) {
-      // ICMP flows are keyed by the echo identifier (bytes 4-5 of the header), when captured.
-      const l4 = view.l4Offset;
-      const icmp = view.innerProto === IpProto.ICMP || view.innerProto === IpProto.ICMPV6;
-      const icmpId = icmp && l4 !== 0 && l4 + 6 <= offset + capturedLength ? (buf[l4 + 4] << 8) | buf[l4 + 5] : 0;
-      sessions.onPacket(view, tsSec, tsNsec, icmpId);
+      sessions.onPacket(view, tsSec, tsNsec, view.icmpId);
     }
     return outcome;
   }

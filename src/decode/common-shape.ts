@@ -56,6 +56,8 @@ const enum Shape {
   TCP_NOP_NOP_TIMESTAMPS = 0x0101080a,
   TCP_HEADER_WITH_TIMESTAMPS = 32,
   ICMP_HEADER = 4,
+  /** ICMP identifier, bytes 4-5 (icmp.ts). */
+  ICMP_ID_END = 6,
   /** Outer Ethernet + IPv4 + UDP + VXLAN + inner Ethernet + IPv4: where the inner L4 header starts. */
   INNER_L4_AT = 14 + 20 + 8 + 8 + 14 + 20,
 }
@@ -211,6 +213,7 @@ export function decodeCommonShape(
     view.icmpType = dv.getUint8(l4);
     view.icmpCode = dv.getUint8(l4 + 1);
     view.l4Checksum = dv.getUint16(l4 + 2);
+    view.icmpId = l4End - l4 >= Shape.ICMP_ID_END ? dv.getUint16(l4 + 4) : 0;
   }
   view.payloadOffset = l4 + l4HeaderLength;
   const payloadLength = innerLength - Shape.IPV4_HEADER - l4HeaderLength;

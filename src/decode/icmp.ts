@@ -15,6 +15,8 @@ import type { PacketView } from './packet-view.js';
 /** Numbers fixed by the header layout (a const enum: tsc writes the number at each use). */
 export const enum IcmpLayout {
   HEADER_LENGTH = 4,
+  /** Where the identifier (bytes 4-5) ends; not part of the 4 bytes every message has. */
+  ID_END = 6,
 }
 
 /** ICMP or ICMPv6 at `off`; `end` = end of the L4 bytes present. */
@@ -24,5 +26,6 @@ export function decodeIcmp(dv: DataView, off: number, end: number, view: PacketV
   view.icmpType = dv.getUint8(off);
   view.icmpCode = dv.getUint8(off + 1);
   view.l4Checksum = dv.getUint16(off + 2);
+  view.icmpId = end - off >= IcmpLayout.ID_END ? dv.getUint16(off + 4) : 0;
   return Outcome.DECODED;
 }

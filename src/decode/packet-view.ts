@@ -44,8 +44,8 @@
  *                        innerSrc6a..d/innerDst6a..d)
  *   l4Offset != 0        the L4 header of innerProto was parsed (so the
  *                        frame is `decoded`): srcPort/dstPort (TCP, UDP),
- *                        the tcp* fields (TCP), icmpType/icmpCode (ICMP,
- *                        ICMPv6), l4Checksum (UDP, ICMP, ICMPv6)
+ *                        the tcp* fields (TCP), icmpType/icmpCode/icmpId
+ *                        (ICMP, ICMPv6), l4Checksum (UDP, ICMP, ICMPv6)
  *   outcome `decoded`    with tunnelType != 0: innerVlanCount,
  *                        innerEtherType, innerL3Offset (ARP and other
  *                        non-IP inner frames too); with innerIpVersion != 0:
@@ -204,6 +204,13 @@ export class PacketView {
   tcpTsEcr: number = 0;
   icmpType: number = -1; // -1 when not ICMP
   icmpCode: number = -1;
+  /**
+   * Bytes 4-5 of the ICMP/ICMPv6 header: the identifier of echo, timestamp
+   * and information messages (RFC 792, RFC 4443), which keys their flows;
+   * other types put something else there. 0 when those bytes are not within
+   * the packet (captured and inside the IP length).
+   */
+  icmpId: number = 0;
   /** UDP, ICMP, ICMPv6: the header's checksum field (never verified; double-mirror detection compares it). */
   l4Checksum: number = 0;
 

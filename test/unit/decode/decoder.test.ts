@@ -406,6 +406,7 @@ describe('decodeFrame: whole frames', () => {
       l4Offset: 84,
       icmpType: 8,
       icmpCode: 0,
+      icmpId: 1, // fixtures.ts: identifier 1
       payloadOffset: 88,
       payloadLength: 8,
     });
@@ -438,6 +439,7 @@ describe('decodeFrame: whole frames', () => {
       l4Offset: 104,
       icmpType: 128,
       icmpCode: 0,
+      icmpId: 42, // fixtures.ts: identifier 42
       payloadOffset: 108,
       payloadLength: 4,
     });

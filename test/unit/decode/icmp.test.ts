@@ -21,7 +21,7 @@ describe('decodeIcmp (RFC 792 / RFC 4443)', () => {
     );
     const { outcome, view } = run(buf);
     expect(outcome).toBe(Outcome.DECODED);
-    expectView(view, { l4Offset: 0, icmpType: 3, icmpCode: 3, l4Checksum: 0xfcfc });
+    expectView(view, { l4Offset: 0, icmpType: 3, icmpCode: 3, l4Checksum: 0xfcfc, icmpId: 0 }); // bytes 4-5: unused
   });
 
   it('ICMPv6 echo reply at an offset', () => {
@@ -34,7 +34,10 @@ describe('decodeIcmp (RFC 792 / RFC 4443)', () => {
     );
     const { outcome, view } = run(buf, 2);
     expect(outcome).toBe(Outcome.DECODED);
-    expectView(view, { l4Offset: 2, icmpType: 129, icmpCode: 0, l4Checksum: 0x1234 });
+    expectView(view, { l4Offset: 2, icmpType: 129, icmpCode: 0, l4Checksum: 0x1234, icmpId: 0x2a });
+    // The identifier only when its 2 bytes are within `end`: 5 bytes of header give none.
+    expect(run(buf, 2, 7).view.icmpId).toBe(0);
+    expect(run(buf, 2, 8).view.icmpId).toBe(0x2a);
   });
 
   it('exactly 4 bytes decodes; 3 is inner_icmp_too_short', () => {

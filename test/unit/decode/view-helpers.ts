@@ -77,6 +77,7 @@ export const VIEW_DEFAULTS: ViewFields = {
   tcpTsEcr: 0,
   icmpType: -1,
   icmpCode: -1,
+  icmpId: 0,
   l4Checksum: 0,
   payloadOffset: 0,
   payloadLength: 0,
@@ -127,7 +128,7 @@ export function contractFields(view: PacketView, outcome: number): (keyof ViewFi
       f.push('tcpSeq', 'tcpAck', 'tcpFlags', 'tcpWindow', 'tcpHeaderLength', 'tcpMss', 'tcpWindowScale');
       f.push('tcpSackPermitted', 'tcpHasTimestamp', 'tcpTsVal', 'tcpTsEcr');
     }
-    if (p === 1 || p === 58) f.push('icmpType', 'icmpCode');
+    if (p === 1 || p === 58) f.push('icmpType', 'icmpCode', 'icmpId');
     if (p === 1 || p === 58 || p === 17) f.push('l4Checksum');
   }
   return f;
