@@ -34,6 +34,7 @@
  */
 import { Outcome } from './outcome.js';
 import { IpProto, Tunnel, TunnelPayload, type PacketView } from './packet-view.js';
+import { writeTcpFixedFields } from './tcp.js';
 
 /** Returned when the frame is not the common shape: decode it layer by layer. */
 export const NOT_COMMON_SHAPE = -1;
@@ -191,17 +192,7 @@ export function decodeCommonShape(
   view.innerFragmentOffset = 0;
   view.l4Offset = l4;
   if (proto === IpProto.TCP) {
-    const ports4 = dv.getUint32(l4);
-    view.srcPort = ports4 >>> 16;
-    view.dstPort = ports4 & 0xffff;
-    view.tcpSeq = dv.getUint32(l4 + 4);
-    view.tcpAck = dv.getUint32(l4 + 8);
-    view.tcpFlags = (tcp3 >>> 16) & 0xff;
-    view.tcpWindow = tcp3 & 0xffff;
-    view.tcpHeaderLength = l4HeaderLength;
-    view.tcpMss = 0;
-    view.tcpWindowScale = -1;
-    view.tcpSackPermitted = false;
+    writeTcpFixedFields(dv, l4, tcp3, view);
     view.tcpHasTimestamp = hasTimestamps;
     view.tcpTsVal = hasTimestamps ? dv.getUint32(l4 + 24) : 0;
     view.tcpTsEcr = hasTimestamps ? dv.getUint32(l4 + 28) : 0;

@@ -13,6 +13,12 @@ export interface DecoderConfig {
   readonly strictReserved: boolean;
   /** Most tunnel headers one frame may carry (1: no nesting); a deeper one is `inner_tunnel_too_deep`. */
   readonly maxTunnelDepth: number;
+  /**
+   * Offer Ethernet frames to decodeCommonShape before the layers (true, the
+   * default). false decodes every frame layer by layer: the reference the
+   * common shape is tested against; the outcome and view are the same.
+   */
+  readonly commonShape: boolean;
 }
 
 export type ReservedPolicy = 'permissive' | 'strict';
@@ -34,6 +40,7 @@ export function makeDecoderConfig(opts: {
   vxlanGpePorts?: readonly number[];
   reservedPolicy?: ReservedPolicy;
   maxTunnelDepth?: number;
+  commonShape?: boolean;
 } = {}): DecoderConfig {
   const tunnelByPort = new Uint8Array(65536);
   // Later lines win a port named twice; config validation rejects that before we get here.
@@ -44,5 +51,6 @@ export function makeDecoderConfig(opts: {
     tunnelByPort,
     strictReserved: opts.reservedPolicy === 'strict',
     maxTunnelDepth: opts.maxTunnelDepth ?? DEFAULT_MAX_TUNNEL_DEPTH,
+    commonShape: opts.commonShape ?? true,
   });
 }

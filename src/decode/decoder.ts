@@ -15,8 +15,8 @@
  * Before the layers, an Ethernet frame is offered to decodeCommonShape
  * (common-shape.ts): the one shape nearly every mirrored frame has, checked
  * and written in one function. It takes the frame only when the result is
- * exactly what the layers would give; decodeFrameLayered is the layers alone,
- * the reference it is tested against.
+ * exactly what the layers would give; a config with commonShape false runs
+ * the layers alone, the reference it is tested against.
  *
  * Regions: every layer gets an `end` it must not read past.
  *   - the frame: offset .. offset + capturedLength (clamped to the Buffer);
@@ -72,29 +72,14 @@ export function decodeFrame(
   const end = frameEnd(buf, start, capturedLength, view);
   // Nearly every mirrored frame: one function instead of eight (common-shape.ts says
   // why). It writes nothing unless the frame is that shape, and then what the layers would.
-  if (linkType === LinkType.ETHERNET && decodeCommonShape(dv, start, end, view, config.tunnelByPort) === Outcome.DECODED) {
+  if (
+    linkType === LinkType.ETHERNET &&
+    config.commonShape &&
+    decodeCommonShape(dv, start, end, view, config.tunnelByPort) === Outcome.DECODED
+  ) {
     return Outcome.DECODED;
   }
   return decodeLayers(dv, start, end, linkType, view, config);
-}
-
-/**
- * decodeFrame without the common-shape function: every frame layer by layer.
- * The reference the common shape is tested against (test/unit/decode/common-shape.test.ts).
- */
-export function decodeFrameLayered(
-  buf: Buffer,
-  offset: number,
-  capturedLength: number,
-  wireLength: number,
-  linkType: number,
-  view: PacketView,
-  config: DecoderConfig,
-): OutcomeCode {
-  view.reset(linkType, offset, capturedLength, wireLength);
-  const dv = view.dataViewOf(buf);
-  const start = frameStart(buf, offset);
-  return decodeLayers(dv, start, frameEnd(buf, start, capturedLength, view), linkType, view, config);
 }
 
 // Never trust the caller's numbers to stay inside the Buffer (NaN, negative

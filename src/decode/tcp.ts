@@ -52,20 +52,7 @@ export function decodeTcp(dv: DataView, off: number, end: number, view: PacketVi
   if (dataOffset < 5) return Outcome.INNER_TCP_BAD_DATA_OFFSET;
 
   const headerLength = dataOffset << 2;
-  const ports = dv.getUint32(off);
-  view.l4Offset = off;
-  view.srcPort = ports >>> 16;
-  view.dstPort = ports & 0xffff;
-  view.tcpSeq = dv.getUint32(off + 4);
-  view.tcpAck = dv.getUint32(off + 8);
-  view.tcpFlags = (word3 >>> 16) & 0xff;
-  view.tcpWindow = word3 & 0xffff;
-  view.tcpHeaderLength = headerLength;
-  // The option fields are this layer's: written here for every segment
-  // (absent = the documented defaults), then overwritten by what is present.
-  view.tcpMss = 0;
-  view.tcpWindowScale = -1;
-  view.tcpSackPermitted = false;
+  writeTcpFixedFields(dv, off, word3, view);
 
   if (headerLength === TcpLayout.MIN_HEADER_LENGTH) {
     view.tcpHasTimestamp = false;
@@ -102,6 +89,27 @@ export function decodeTcp(dv: DataView, off: number, end: number, view: PacketVi
  * Kept out of decodeTcp so that the common path stays small enough for the
  * optimizing compiler to inline.
  */
+/**
+ * The fixed header's fields (its 20 bytes are present; `word3` is bytes
+ * 12-15) and the option fields other than timestamps at their "absent"
+ * values, to be overwritten by what the options hold. Shared with
+ * common-shape.ts, so a TCP header is written the same way on both paths.
+ */
+export function writeTcpFixedFields(dv: DataView, off: number, word3: number, view: PacketView): void {
+  const ports = dv.getUint32(off);
+  view.l4Offset = off;
+  view.srcPort = ports >>> 16;
+  view.dstPort = ports & 0xffff;
+  view.tcpSeq = dv.getUint32(off + 4);
+  view.tcpAck = dv.getUint32(off + 8);
+  view.tcpFlags = (word3 >>> 16) & 0xff;
+  view.tcpWindow = word3 & 0xffff;
+  view.tcpHeaderLength = (word3 >>> 28) << 2;
+  view.tcpMss = 0;
+  view.tcpWindowScale = -1;
+  view.tcpSackPermitted = false;
+}
+
 function decodeTcpOptions(dv: DataView, p: number, optionsEnd: number, view: PacketView): void {
   while (p < optionsEnd) {
     const kind = dv.getUint8(p);

@@ -33,6 +33,21 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+/** A `vxmon replay --serve` child: its output so far, its exit, and (once it says so) the port it serves on. */
+async function serving(child: ChildProcess) {
+  children.push(child);
+  const io = { out: '', err: '' };
+  child.stdout!.on('data', (d) => (io.out += d));
+  child.stderr!.on('data', (d) => (io.err += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const listening = /serving http:\/\/127\.0\.0\.1:(\d+)\/metrics/;
+  while (!listening.test(io.err)) {
+    if (child.exitCode !== null) throw new Error(`vxmon exited: ${io.err}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { io, exited, port: Number(listening.exec(io.err)![1]) };
+}
+
 function replayJson(args: string[]): { report: unknown; seconds: number } {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [CLI, 'replay', '--json', ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -46,20 +61,13 @@ describe('vxmon replay --pace', () => {
   it('realtime with --serve: /metrics answers mid-replay with partial numbers, then the final ones', async () => {
     const t0 = performance.now();
     const child = spawn(process.execPath, [CLI, 'replay', '--serve', '--web.listen-address', '127.0.0.1:0', '--pace', 'realtime', MULTI_VNI], {
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    children.push(child);
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    while (!/serving http:\/\/127\.0\.0\.1:(\d+)\/metrics/.test(err)) {
-      if (child.exitCode !== null) throw new Error(`vxmon exited: ${err}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const port = Number(/http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(err)![1]);
+    const { io, port } = await serving(child);
     const seen: number[] = [];
     let readyWhilePartial = '';
     for (;;) {
-      const finished = /replay finished/.test(err);
+      const finished = /replay finished/.test(io.err);
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const frames = sample(text, 'vxmon_frames_total')!;
       seen.push(frames);
@@ -88,17 +96,7 @@ describe('vxmon replay --pace', () => {
       [CLI, 'replay', '--json', '--serve', '--web.listen-address', '127.0.0.1:0', '--pace', 'realtime', '--openmetrics', om, '--step', '1s', MULTI_VNI],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (err += d));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    while (!/serving http:\/\/127\.0\.0\.1:(\d+)\/metrics/.test(err)) {
-      if (child.exitCode !== null) throw new Error(`vxmon exited: ${err}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const port = Number(/http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(err)![1]);
+    const { io, exited, port } = await serving(child);
     for (;;) {
       const frames = sample(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), 'vxmon_frames_total')!;
       if (frames > 0) break;
@@ -106,8 +104,8 @@ describe('vxmon replay --pace', () => {
     }
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(err).toMatch(/replay stopped by a signal/);
-    const report = JSON.parse(out);
+    expect(io.err).toMatch(/replay stopped by a signal/);
+    const report = JSON.parse(io.out);
     expect(report.frames).toBeGreaterThan(0);
     expect(report.frames).toBeLessThan(132); // the capture's 5.5 s had not all played
     expect(Object.values(report.outcomes as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(report.frames);
@@ -127,26 +125,16 @@ describe('vxmon replay --pace', () => {
     const child = spawn(process.execPath, [CLI, 'replay', '--json', '--serve', '--web.listen-address', '127.0.0.1:0', '-'], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (err += d));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.stdin!.write(whole.subarray(0, end));
-    while (!/serving http:\/\/127\.0\.0\.1:(\d+)\/metrics/.test(err)) {
-      if (child.exitCode !== null) throw new Error(`vxmon exited: ${err}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const port = Number(/http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(err)![1]);
+    const { io, exited, port } = await serving(child);
     while (sample(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), 'vxmon_frames_total') !== 40) {
-      if (child.exitCode !== null) throw new Error(`vxmon exited: ${err}`);
+      if (child.exitCode !== null) throw new Error(`vxmon exited: ${io.err}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(err).toMatch(/replay stopped by a signal/);
-    const report = JSON.parse(out);
+    expect(io.err).toMatch(/replay stopped by a signal/);
+    const report = JSON.parse(io.out);
     expect(report.frames).toBe(40);
     expect(Object.values(report.outcomes as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(40);
     expect(report.files).toEqual([{ path: '-', format: 'unknown', frames: 40, bytes: -1 }]);

@@ -1,7 +1,8 @@
 /**
  * The common-shape function (src/decode/common-shape.ts) against the
- * layered decoder, which is the reference: for every frame, decodeFrame
- * (common shape first) and decodeFrameLayered (layers only) must return the
+ * layered decoder, which is the reference: for every frame, decodeFrame with
+ * the common shape first and with the layers only (a config with
+ * commonShape false) must return the
  * same outcome and leave every field of the view the same. Compared twice:
  * in fresh views (a field the function writes and the layers do not would
  * differ from its initial value) and in two views reused across all frames
@@ -20,20 +21,23 @@ import { LinkType } from '../../../src/capture/frame-source.js';
 import { readCaptureFile } from '../../../src/capture/pcap-file-source.js';
 import { NOT_COMMON_SHAPE, decodeCommonShape } from '../../../src/decode/common-shape.js';
 import { type DecoderConfig, makeDecoderConfig } from '../../../src/decode/decoder-config.js';
-import { decodeFrame, decodeFrameLayered } from '../../../src/decode/decoder.js';
+import { decodeFrame } from '../../../src/decode/decoder.js';
 import { Outcome } from '../../../src/decode/outcome.js';
 import { PacketView } from '../../../src/decode/packet-view.js';
 import * as F from './fixtures.js';
 
 const PCAPS = path.resolve(__dirname, '../../../pcaps');
 
-const CONFIGS: [string, DecoderConfig][] = [
-  ['default', makeDecoderConfig()],
-  ['strict reserved bits', makeDecoderConfig({ reservedPolicy: 'strict' })],
+const CONFIG_OPTIONS: [string, Parameters<typeof makeDecoderConfig>[0]][] = [
+  ['default', {}],
+  ['strict reserved bits', { reservedPolicy: 'strict' }],
   // 4789 is Geneve here: the function must leave VXLAN's port to the config.
-  ['4789 as Geneve, 8472 as VXLAN', makeDecoderConfig({ vxlanPorts: [8472], genevePorts: [4789, 6081] })],
-  ['no nesting', makeDecoderConfig({ maxTunnelDepth: 1 })],
+  ['4789 as Geneve, 8472 as VXLAN', { vxlanPorts: [8472], genevePorts: [4789, 6081] }],
+  ['no nesting', { maxTunnelDepth: 1 }],
 ];
+const CONFIGS: [string, DecoderConfig][] = CONFIG_OPTIONS.map(([name, o]) => [name, makeDecoderConfig(o)]);
+/** Each config's twin with the common shape off: the layers alone. */
+const LAYERS_ONLY = new Map(CONFIG_OPTIONS.map(([, o], i) => [CONFIGS[i][1], makeDecoderConfig({ ...o, commonShape: false })]));
 
 interface Frame {
   buf: Buffer;
@@ -91,15 +95,16 @@ class Comparer {
 
   compare(f: Frame, config: DecoderConfig): string {
     this.compared++;
+    const layers = LAYERS_ONLY.get(config)!;
     const fast = new PacketView();
     const layered = new PacketView();
     const a = decodeFrame(f.buf, f.offset, f.capturedLength, f.wireLength, f.linkType, fast, config);
-    const b = decodeFrameLayered(f.buf, f.offset, f.capturedLength, f.wireLength, f.linkType, layered, config);
+    const b = decodeFrame(f.buf, f.offset, f.capturedLength, f.wireLength, f.linkType, layered, layers);
     if (a !== b) return `outcome: common shape ${a}, layers ${b}`;
     const fresh = difference(fast, layered);
     if (fresh !== '') return `fresh views: ${fresh}`;
     const ra = decodeFrame(f.buf, f.offset, f.capturedLength, f.wireLength, f.linkType, this.reusedFast, config);
-    const rb = decodeFrameLayered(f.buf, f.offset, f.capturedLength, f.wireLength, f.linkType, this.reusedLayered, config);
+    const rb = decodeFrame(f.buf, f.offset, f.capturedLength, f.wireLength, f.linkType, this.reusedLayered, layers);
     if (ra !== a || rb !== b) return `reused views: outcomes ${ra} / ${rb}, fresh ${a}`;
     const reused = difference(this.reusedFast, this.reusedLayered);
     if (reused !== '') return `reused views: ${reused}`;
