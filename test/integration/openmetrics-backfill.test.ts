@@ -25,7 +25,7 @@
  * by FIN and 1 by the end of the capture (as the exporter test has it).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -233,6 +233,136 @@ describe('a Prometheus on the backfilled blocks (the README commands)', () => {
     expect(await query('vxmon_vni_wire_bytes_total{vni="5569041"}', 1561644080)).toBe(6685);
     prom.kill('SIGTERM');
   });
+});
+
+describe('blocks moved into a running Prometheus (the README "or:" commands)', () => {
+  if ((!hasTool('promtool') || !hasTool('prometheus')) && !MUST_HAVE_TOOLS) {
+    it.skip('prometheus not installed: apt-get install prometheus', () => {});
+    return;
+  }
+  // Prometheus 2.42 rescans --storage.tsdb.path once a minute, counted from when its TSDB opened,
+  // not from the move (tsdb/db.go, DB.run: reloadBlocks on a 1-minute timer); no flag shortens it.
+  // Measured here: blocks moved in 0.2-0.5 s after start answer queries 59.9-60.5 s after start
+  // (59.8 s after the move), so these tests take about a minute, the three Prometheuses side by
+  // side. Time retention counts back from the newest block's end, not from now, and 2.42 applies
+  // it only while it already has a block loaded (BeyondTimeRetention returns nothing while
+  // db.blocks is empty): a fresh Prometheus keeps 2019 blocks under the default 15d; one with a
+  // block of its own (as one scraping for more than about 3 hours has) deletes them at that rescan.
+  type Prom = { name: string; port: number; path: string; proc: ChildProcess; startedAt: number };
+  const proms: Record<'keep' | 'fresh' | 'old', Prom> = {} as never;
+  let staged = '';
+  let blockDir = '';
+  let movedAt = 0;
+
+  async function startPrometheus(name: string, retention: string[]): Promise<Prom> {
+    const path = join(tmp, `running-${name}`);
+    const port = await freePort();
+    const proc = spawn(
+      'prometheus',
+      [`--config.file=${join(tmp, 'scrape-nothing.yml')}`, `--storage.tsdb.path=${path}`, ...retention, `--web.listen-address=127.0.0.1:${port}`],
+      { stdio: 'ignore' },
+    );
+    children.push(proc);
+    return { name, port, path, proc, startedAt: Date.now() };
+  }
+  const api = async (p: Prom, q: string, t: number): Promise<number | undefined> => {
+    const body = (await (await fetch(`http://127.0.0.1:${p.port}/api/v1/query?query=${encodeURIComponent(q)}&time=${t}`)).json()) as {
+      data: { result: { value: [number, string] }[] };
+    };
+    return body.data.result.length === 1 ? Number(body.data.result[0].value[1]) : undefined;
+  };
+  /** A metric from the Prometheus's own /metrics (its TSDB counters). */
+  const own = async (p: Prom, name: string): Promise<number> => {
+    const text = await (await fetch(`http://127.0.0.1:${p.port}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return Number(line?.split(' ')[1]);
+  };
+  const frames = (p: Prom, t: number) => api(p, 'vxmon_vni_frames_total{vni="5569041"}', t);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** mv DIR/01* DEST/ : rename each ULID-named block directory (same filesystem, so atomic). */
+  const moveBlocks = (from: string, to: string) => {
+    const ulids = readdirSync(from).filter((d) => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(d));
+    for (const d of ulids) renameSync(join(from, d), join(to, d));
+    return ulids;
+  };
+
+  beforeAll(async () => {
+    writeFileSync(join(tmp, 'scrape-nothing.yml'), 'global: {}\n');
+    // "old" stands for a Prometheus that has run for hours: a block of its own, an hour ago,
+    // there before it starts.
+    const recent = join(tmp, 'recent.om');
+    const hourAgo = Math.floor(Date.now() / 1000) - 3600;
+    writeFileSync(recent, `# TYPE own_data gauge\nown_data 1 ${hourAgo}\n# EOF\n`);
+    const ownBlock = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', recent, join(tmp, 'running-old')], { encoding: 'utf8', timeout: 60_000 });
+    expect(ownBlock.status, ownBlock.stderr).toBe(0);
+
+    proms.keep = await startPrometheus('keep', ['--storage.tsdb.retention.time=10y']);
+    proms.fresh = await startPrometheus('fresh', []);
+    proms.old = await startPrometheus('old', []);
+
+    // While they start: the blocks, made apart from any Prometheus (OUT is the replay's --openmetrics file).
+    staged = join(tmp, 'moved-blocks');
+    const create = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', OUT, staged], { encoding: 'utf8', timeout: 60_000 });
+    expect(create.status, create.stderr).toBe(0);
+    const copies = { keep: staged, fresh: `${staged}-fresh`, old: `${staged}-old` };
+    cpSync(staged, copies.fresh, { recursive: true });
+    cpSync(staged, copies.old, { recursive: true });
+
+    for (const p of Object.values(proms)) {
+      for (;;) {
+        if (p.proc.exitCode !== null) throw new Error(`prometheus (${p.name}) exited with ${p.proc.exitCode}`);
+        try {
+          if ((await fetch(`http://127.0.0.1:${p.port}/-/ready`)).status === 200) break;
+        } catch {
+          // still starting
+        }
+        await sleep(100);
+      }
+    }
+    const moved = Object.entries(copies).map(([name, from]) => moveBlocks(from, proms[name as keyof typeof proms].path));
+    movedAt = Date.now();
+    for (const ulids of moved) expect(ulids).toHaveLength(1); // 26 s of capture: one 2-hour block
+    blockDir = moved[0][0];
+    // Not at once: the blocks wait for the next rescan.
+    expect(await frames(proms.keep, 1561644100.878)).toBeUndefined();
+  });
+
+  /** Polls until the Prometheus has rescanned its directory since it opened (2 reloads: open, then the timer). */
+  async function afterRescan(p: Prom, deadlineMs = 120_000): Promise<void> {
+    while (!((await own(p, 'prometheus_tsdb_reloads_total')) >= 2) && Date.now() - p.startedAt < deadlineMs) await sleep(250);
+    expect(await own(p, 'prometheus_tsdb_reloads_total'), p.name).toBeGreaterThanOrEqual(2);
+  }
+
+  it('picks them up without a restart, within a minute, with the per-VNI values at the capture times', async () => {
+    const p = proms.keep;
+    let last: number | undefined;
+    while ((last = await frames(p, 1561644100.878)) === undefined && Date.now() - movedAt < 120_000) await sleep(250);
+    const pickupS = (Date.now() - p.startedAt) / 1000;
+    expect(last, `after ${pickupS} s`).toBe(FRAMES.at(-1));
+    expect(pickupS).toBeLessThan(75);
+    expect(readdirSync(staged)).toEqual([]); // moved, not copied
+    expect(readdirSync(p.path)).toContain(blockDir);
+    for (const [i, t] of STEPS_MS.entries()) {
+      expect(await frames(p, t / 1000), `frames at ${t}`).toBe(FRAMES[i]);
+      expect(await api(p, 'vxmon_vni_wire_bytes_total{vni="5569041"}', t / 1000), `bytes at ${t}`).toBe(WIRE_BYTES[i]);
+      expect(await api(p, `vxmon_tcp_sessions_opened_total{${VNI}}`, t / 1000), `opened at ${t}`).toBe(OPENED[i]);
+    }
+    // An instant query returns the latest sample at or before its time.
+    expect(await frames(p, 1561644099.999)).toBe(29);
+  }, 150_000);
+
+  it('with the default 15d retention: kept while the Prometheus has no block of its own, deleted at the rescan once it has one', async () => {
+    await afterRescan(proms.fresh);
+    await afterRescan(proms.old);
+    // Fresh: retention has nothing newer to count back from.
+    expect(await frames(proms.fresh, 1561644100.878)).toBe(FRAMES.at(-1));
+    expect(readdirSync(proms.fresh.path).filter((d) => d.length === 26)).toHaveLength(1);
+    // Old: 2019 is more than 15 days before its own block, so the moved block is gone, never queryable.
+    expect(await own(proms.old, 'prometheus_tsdb_time_retentions_total')).toBe(1);
+    expect(readdirSync(proms.old.path).filter((d) => d.length === 26)).toHaveLength(1); // its own block only
+    expect(await frames(proms.old, 1561644100.878)).toBeUndefined();
+    expect(await api(proms.old, 'own_data', Math.floor(Date.now() / 1000) - 3600)).toBe(1);
+  }, 150_000);
 });
 
 describe('--openmetrics usage', () => {
