@@ -4,6 +4,7 @@
 //
 //   (a) read only      readCaptureFile() into a sink that only sums capturedLength
 //   (b) pipeline       readCaptureFile() into the real Pipeline (decode + per-VNI stats)
+//   (b') layers only   (b) with DecoderConfig.commonShape false, interleaved with (b)
 //   (c) plain loop     bench/plain-loop.mjs: readSync chunks + VNI at a fixed offset
 //   (d) full pipeline  (b) plus the SessionTracker (sessions + their per-VNI aggregates),
 //                      ending with finish('end_of_capture') as a replay does
@@ -205,14 +206,26 @@ async function main() {
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
   const pipeSecs = [];
+  const layeredSecs = [];
+  let layeredByVni = null;
   let p = null;
   let heapAfter = 0;
   for (let r = 0; r < opts.runs; r++) {
+    // (b') first, interleaved with (b): the same work with every frame decoded layer by
+    // layer (no common shape, src/decode/common-shape.ts), to show what that function saves.
+    let q = new Pipeline(makeDecoderConfig({ commonShape: false }));
+    q.allow = allowList;
+    gc();
+    let t0 = performance.now();
+    await readCaptureFile(file, q);
+    layeredSecs.push((performance.now() - t0) / 1000);
+    layeredByVni = q.vniStats.figures();
+    q = null;
     p = null;
     gc();
     p = new Pipeline(makeDecoderConfig());
     p.allow = allowList;
-    const t0 = performance.now();
+    t0 = performance.now();
     await readCaptureFile(file, p);
     pipeSecs.push((performance.now() - t0) / 1000);
     heapAfter = process.memoryUsage().heapUsed;
@@ -225,6 +238,8 @@ async function main() {
   const dropped = Object.fromEntries(Object.entries(outcomes).filter(([k, v]) => k !== 'decoded' && v > 0));
   const vniCount = p.vniStats.size;
   const pipeByVni = new Map(p.vniStats.figures().filter((f) => f.tunnel === 'vxlan').map((f) => [f.vni, f.frames]));
+  // Both decoders must have counted the same: every per-VNI figure, not only frames.
+  const layeredAgrees = JSON.stringify(layeredByVni) === JSON.stringify(p.vniStats.figures());
 
   // (d) the full pipeline: decode + per-VNI stats + sessions and their aggregates.
   p = null;
@@ -322,6 +337,7 @@ async function main() {
       vnis: vniCount,
       perVniAgreesWithPlainLoop: agree,
     },
+    pipelineLayersOnly: { ...summarise(layeredSecs, frames, fileBytes), perVniAgreesWithPipeline: layeredAgrees },
     plainLoop: { ...summarise(plainSecs, plain.frames, fileBytes), vnis: plain.byVni.size },
     fullPipeline: {
       ...summarise(fullSecs, frames, fileBytes),
@@ -365,6 +381,7 @@ async function main() {
       `target >= ${mfps(TARGET_FPS)} M/s (info): ${result.pipeline.targetMetByBest ? 'met' : 'not met'}`,
     ),
   );
+  log(row("(b') (b), layers only", result.pipelineLayersOnly, `no common shape; per-VNI figures ${layeredAgrees ? 'equal' : 'DIFFER FROM'} (b)'s`));
   log(row('(c) plain loop (VNI only)', result.plainLoop, 'reference, no validation'));
   log(
     row(
