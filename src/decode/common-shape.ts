@@ -192,7 +192,7 @@ export function decodeCommonShape(
   view.innerFragmentOffset = 0;
   view.l4Offset = l4;
   if (proto === IpProto.TCP) {
-    writeTcpFixedFields(dv, l4, tcp3, view);
+    writeTcpFixedFields(dv, l4, view);
     view.tcpHasTimestamp = hasTimestamps;
     view.tcpTsVal = hasTimestamps ? dv.getUint32(l4 + 24) : 0;
     view.tcpTsEcr = hasTimestamps ? dv.getUint32(l4 + 28) : 0;

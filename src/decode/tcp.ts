@@ -52,7 +52,7 @@ export function decodeTcp(dv: DataView, off: number, end: number, view: PacketVi
   if (dataOffset < 5) return Outcome.INNER_TCP_BAD_DATA_OFFSET;
 
   const headerLength = dataOffset << 2;
-  writeTcpFixedFields(dv, off, word3, view);
+  writeTcpFixedFields(dv, off, view);
 
   if (headerLength === TcpLayout.MIN_HEADER_LENGTH) {
     view.tcpHasTimestamp = false;
@@ -90,13 +90,19 @@ export function decodeTcp(dv: DataView, off: number, end: number, view: PacketVi
  * optimizing compiler to inline.
  */
 /**
- * The fixed header's fields (its 20 bytes are present; `word3` is bytes
- * 12-15) and the option fields other than timestamps at their "absent"
- * values, to be overwritten by what the options hold. Shared with
- * common-shape.ts, so a TCP header is written the same way on both paths.
+ * The fixed header's fields (its 20 bytes are present) and the option
+ * fields other than timestamps at their "absent" values, to be overwritten
+ * by what the options hold. Shared with common-shape.ts, so a TCP header is
+ * written the same way on both paths.
+ *
+ * It reads bytes 12-15 again rather than taking the caller's word: a uint32
+ * of 2^31 or more (any data offset of 8 or more) passed to a function V8
+ * does not inline is boxed in a new HeapNumber, an allocation per segment
+ * (test/unit/decode/no-alloc.test.ts caught exactly that).
  */
-export function writeTcpFixedFields(dv: DataView, off: number, word3: number, view: PacketView): void {
+export function writeTcpFixedFields(dv: DataView, off: number, view: PacketView): void {
   const ports = dv.getUint32(off);
+  const word3 = dv.getUint32(off + 12); // data offset 4 | reserved 4 | flags 8 | window 16
   view.l4Offset = off;
   view.srcPort = ports >>> 16;
   view.dstPort = ports & 0xffff;

@@ -19,8 +19,17 @@ const ITERATIONS = 1_000_000;
  */
 const HEAP_GROWTH_BOUND = 1024 * 1024;
 
+/**
+ * Optimizing compiles happen on the main thread, during the warm-up: with
+ * the default background compiles, a loaded machine could still be running
+ * unoptimized code (which boxes every uint32 of 2^31 or more) in the
+ * measured loop, and the probe then saw garbage collections the optimized
+ * decoder never causes (a CI flake).
+ */
+const PROBE_FLAGS = ['--expose-gc', '--no-concurrent-recompilation', '--no-concurrent-osr'];
+
 function probe(extra: string[] = []) {
-  const r = spawnSync(process.execPath, ['--expose-gc', SCRIPT, CAPTURE, '--iterations', String(ITERATIONS), ...extra], {
+  const r = spawnSync(process.execPath, [...PROBE_FLAGS, SCRIPT, CAPTURE, '--iterations', String(ITERATIONS), ...extra], {
     encoding: 'utf8',
     timeout: 120_000,
   });

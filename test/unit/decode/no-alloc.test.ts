@@ -51,9 +51,18 @@ interface ProbeResult {
   outcomes: Record<string, number>;
 }
 
+/**
+ * Optimizing compiles happen on the main thread, during the warm-up: with
+ * the default background compiles, a loaded machine could still be running
+ * unoptimized code (which boxes every uint32 of 2^31 or more) in the
+ * measured loop, and the probe then saw garbage collections the optimized
+ * decoder never causes (a CI flake).
+ */
+const PROBE_FLAGS = ['--expose-gc', '--no-concurrent-recompilation', '--no-concurrent-osr'];
+
 function probe(extra: string[] = []): ProbeResult {
   const input = JSON.stringify(MIX.map(([frame, linkType]) => ({ hex: frame.toString('hex'), linkType })));
-  const r = spawnSync(process.execPath, ['--expose-gc', SCRIPT, '--iterations', String(ITERATIONS), ...extra], {
+  const r = spawnSync(process.execPath, [...PROBE_FLAGS, SCRIPT, '--iterations', String(ITERATIONS), ...extra], {
     input,
     encoding: 'utf8',
     timeout: 60_000,
@@ -83,8 +92,10 @@ describe('decodeFrame allocates nothing per frame', () => {
       expected[outcome] = (expected[outcome] ?? 0) + times;
     });
     expect(r.outcomes).toEqual(expected);
-    expect(r.heapGrowthDuringLoop).toBeLessThan(MIB);
-    expect(r.heapRetained).toBeLessThan(MIB);
+    // Measured: 120-130 KB (compiler bookkeeping); one 16-byte HeapNumber on one frame
+    // of the 19 would add 840 KB, and on every frame 16 MB.
+    expect(r.heapGrowthDuringLoop).toBeLessThan(MIB / 2);
+    expect(r.heapRetained).toBeLessThan(MIB / 2);
     expect(r.gcDuringLoop).toBe(0);
   });
 
