@@ -396,11 +396,42 @@ export class SessionTable {
     return this.u32[id * RowI32.STRIDE + RowI32.NEXT];
   }
 
+  /** True when `id` is already the most recently active session of class `cls` (touch has nothing to do). */
+  isTail(id: number, cls: number): boolean {
+    return this.tail[cls] === id && this.u8[id * RowU8.STRIDE + RowU8.LRU_CLASS] === cls;
+  }
+
   /** Move to the tail of class `cls` (most recently active). */
   touch(id: number, cls: number): void {
-    if (this.u8[id * RowU8.STRIDE + RowU8.LRU_CLASS] === cls && this.tail[cls] === id) return;
-    this.unlink(id);
-    this.link(id, cls);
+    if (!this.isTail(id, cls)) this.moveToTail(id, cls);
+  }
+
+  /**
+   * unlink + link in one function: the tracker calls this for every packet
+   * whose session is not already at its list's tail, and as one small
+   * function it is one call, where unlink and link were two (the per-packet
+   * code had no inlining budget left for them).
+   */
+  moveToTail(id: number, cls: number): void {
+    const u32 = this.u32;
+    const w = id * RowI32.STRIDE;
+    const c = id * RowU8.STRIDE + RowU8.LRU_CLASS;
+    const old = this.u8[c];
+    const p = u32[w + RowI32.PREV];
+    const n = u32[w + RowI32.NEXT];
+    if (p === NIL) this.head[old] = n;
+    else u32[p * RowI32.STRIDE + RowI32.NEXT] = n;
+    if (n === NIL) this.tail[old] = p;
+    else u32[n * RowI32.STRIDE + RowI32.PREV] = p;
+    this.classCount[old]--;
+    const t = this.tail[cls];
+    this.u8[c] = cls;
+    u32[w + RowI32.PREV] = t;
+    u32[w + RowI32.NEXT] = NIL;
+    if (t === NIL) this.head[cls] = id;
+    else u32[t * RowI32.STRIDE + RowI32.NEXT] = id;
+    this.tail[cls] = id;
+    this.classCount[cls]++;
   }
 
   /** Last activity of a session in either direction (µs). */

@@ -37,6 +37,7 @@ import {
   isNewSynOnClosed,
   lruClassOfTcpState,
   tcpPacket,
+  tcpPredicted,
   type SessionTimeouts,
 } from './tcp-state.js';
 
@@ -216,11 +217,7 @@ export class SessionTracker {
         id = NIL;
       }
     }
-    if (id === NIL) {
-      if (t.full) this.evictOne();
-      id = t.insert(key, isTcp ? LruClass.TCP_OPENING : proto === IpProto.UDP ? LruClass.UDP : LruClass.ICMP);
-      this.opened(id, dir, view);
-    }
+    if (id === NIL) id = this.open(dir, view);
 
     // This session's row: the per-direction counters of the packet's side.
     const f = id * RowF64.STRIDE + dir;
@@ -235,16 +232,33 @@ export class SessionTracker {
     const b = id * RowU8.STRIDE;
     if (isTcp) {
       t.u8[b + RowU8.TCP_FLAGS + dir] |= view.tcpFlags;
+      // An in-order segment of an established connection (most TCP packets)
+      // leaves state, class and the VNI's figures as they are.
+      if (tcpPredicted(t, id, dir, view)) {
+        if (!t.isTail(id, LruClass.TCP_ESTABLISHED)) t.moveToTail(id, LruClass.TCP_ESTABLISHED);
+        return;
+      }
       const stateBefore = t.u8[b + RowU8.STATE];
       const result = tcpPacket(t, id, dir, view, this.events);
       const state = t.u8[b + RowU8.STATE];
       if (result !== 0 || (stateBefore === TcpState.NONE && (t.u16[id * RowU16.STRIDE + RowU16.BITS] & Bit.MID_STREAM) !== 0)) {
         this.tcpAggregates(id, result, stateBefore);
       }
-      t.touch(id, lruClassOfTcpState(state));
-    } else {
-      t.touch(id, t.u8[b + RowU8.LRU_CLASS]);
+      const cls = lruClassOfTcpState(state);
+      if (!t.isTail(id, cls)) t.moveToTail(id, cls);
+    } else if (!t.isTail(id, t.u8[b + RowU8.LRU_CLASS])) {
+      t.moveToTail(id, t.u8[b + RowU8.LRU_CLASS]);
     }
+  }
+
+  /** A new session for the packet's key (making room first when the table is full). Out of onPacket: most packets find theirs. */
+  private open(dir: number, view: PacketView): number {
+    const t = this.table;
+    const proto = this.key.proto;
+    if (t.full) this.evictOne();
+    const id = t.insert(this.key, proto === IpProto.TCP ? LruClass.TCP_OPENING : proto === IpProto.UDP ? LruClass.UDP : LruClass.ICMP);
+    this.opened(id, dir, view);
+    return id;
   }
 
   /**

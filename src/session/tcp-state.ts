@@ -173,6 +173,35 @@ export function isNewSynOnClosed(state: number, flags: number): boolean {
 }
 
 /**
+ * Header prediction (Van Jacobson's, as TCP stacks use it): the common
+ * packet of an established connection is an in-order segment or a pure ACK
+ * that changes nothing but this side's nextSeq. Handles exactly that case
+ * and returns true; returns false, having changed nothing, for anything else,
+ * which then goes through tcpPacket. The two must agree: for a packet this
+ * accepts, tcpPacket would set NEXT_SEQ + dir to seq + len when len > 0 and
+ * change nothing else (no hole on either side, both sequences known, no
+ * SYN / FIN / RST, window not zero, nothing acknowledged beyond what was
+ * seen). Small enough to be inlined into the tracker: most TCP packets then
+ * make no call at all here.
+ */
+export function tcpPredicted(t: SessionTable, id: number, dir: number, view: PacketView): boolean {
+  const flags = view.tcpFlags;
+  if ((flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST | TcpFlag.ACK)) !== TcpFlag.ACK || view.tcpWindow === 0) return false;
+  if (t.u8[id * RowU8.STRIDE + RowU8.STATE] !== TcpState.ESTABLISHED) return false;
+  const both = Bit.SEQ_INIT | (Bit.SEQ_INIT << 1);
+  if ((t.u16[id * RowU16.STRIDE + RowU16.BITS] & (both | Bit.HOLE | (Bit.HOLE << 1))) !== both) return false;
+  const i32 = t.i32;
+  const w = id * RowI32.STRIDE + RowI32.NEXT_SEQ;
+  if (seqGT(view.tcpAck | 0, i32[w + (dir ^ 1)])) return false; // acknowledges unseen bytes
+  const len = view.payloadLength;
+  if (len === 0) return true;
+  const seq = view.tcpSeq | 0;
+  if (seq !== i32[w + dir]) return false;
+  i32[w + dir] = (seq + len) | 0;
+  return true;
+}
+
+/**
  * Apply one TCP packet from direction `dir` to session `id`. Its frame time is
  * the row's LAST_US + dir, which the caller sets before the call: read from
  * the row rather than passed, because a µs timestamp is no small integer
