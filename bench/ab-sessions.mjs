@@ -2,12 +2,19 @@
 // A/B of the session path: two (or more) compiled trees in one process, runs
 // interleaved, so that this VM's ±30 % drift between runs hits every tree alike.
 //
-//   node bench/ab-sessions.mjs --dist A_DIST --dist B_DIST [--runs K (5)] [--file PATH] [--mode e2e|replay|both]
+//   node bench/ab-sessions.mjs --dist A_DIST --dist B_DIST [--runs K (5)] [--file PATH] [--mode procs|e2e|replay|both|check]
 //
 // A_DIST / B_DIST are `dist/` directories (copy one aside before changing the
 // code: `cp -r dist bench/.cache/dist-base`; a copy under the repository still
 // finds node_modules). Default: only ./dist.
 //
+//   procs   run.mjs's own pattern, one fresh process per tree and round (K
+//           rounds, trees alternating): three (b) runs, then three (d) runs;
+//           reported per tree: the best (b) and (d) over all rounds, and the
+//           median over rounds of each process's best. Use this for figures
+//           to quote: alternating (b) and (d) in one process, as e2e does,
+//           made (d) slower than run.mjs measures it (more so for the old
+//           column layout), although its A/B direction agreed.
 //   e2e     per tree and run: (b) readCaptureFile into a Pipeline without
 //           sessions, then (d) the same with a SessionTracker (finish() at the
 //           end, as run.mjs does). Reported: best and median M frames/s, and
@@ -28,6 +35,7 @@
 // The capture is bench/.cache/aws-1000000-1.pcap unless --file says otherwise.
 // Reported, never asserted.
 
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -38,13 +46,14 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv) {
-  const o = { dists: [], runs: 5, file: path.join(here, '.cache/aws-1000000-1.pcap'), mode: 'both' };
+  const o = { dists: [], runs: 5, file: path.join(here, '.cache/aws-1000000-1.pcap'), mode: 'procs', child: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--dist') o.dists.push(path.resolve(argv[++i]));
     else if (a === '--runs') o.runs = Number(argv[++i]);
     else if (a === '--file') o.file = path.resolve(argv[++i]);
     else if (a === '--mode') o.mode = argv[++i];
+    else if (a === '--child') o.child = true;
     else throw new Error(`unknown argument ${a}`);
   }
   if (o.dists.length === 0) o.dists.push(path.join(here, '../dist'));
@@ -174,11 +183,55 @@ const median = (xs) => {
 };
 const fmt = (n, secs) => `${(n / Math.min(...secs) / 1e6).toFixed(2)} / ${(n / median(secs) / 1e6).toFixed(2)}`;
 
+/** One process's run.mjs pattern for one tree: three (b) runs, then three (d) runs (JSON on stdout). */
+async function childRun(m, file, gc) {
+  const b = [];
+  const d = [];
+  for (let r = 0; r < 3; r++) {
+    gc();
+    b.push((await e2eOnce(m, file, false)).seconds);
+  }
+  let frames = 0;
+  for (let r = 0; r < 3; r++) {
+    gc();
+    const x = await e2eOnce(m, file, true);
+    d.push(x.seconds);
+    frames = x.n;
+  }
+  console.log(JSON.stringify({ b: Math.min(...b), d: Math.min(...d), frames }));
+}
+
+function procs(o) {
+  const res = o.dists.map(() => ({ b: [], d: [] }));
+  let frames = 0;
+  for (let r = 0; r < o.runs; r++) {
+    const order = o.dists.map((_, i) => i);
+    if (r % 2) order.reverse();
+    for (const i of order) {
+      const c = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', '--dist', o.dists[i], '--file', o.file], { encoding: 'utf8' });
+      if (c.status !== 0) throw new Error(`child for ${o.dists[i]} failed: ${c.stderr}`);
+      const x = JSON.parse(c.stdout.trim().split('\n').pop());
+      res[i].b.push(x.b);
+      res[i].d.push(x.d);
+      frames = x.frames;
+    }
+  }
+  console.log(`${o.runs} rounds of one process per tree (3 (b) runs, then 3 (d) runs, as run.mjs); best / median-of-round-bests M frames/s; sessions ns/frame = (d) - (b)`);
+  o.dists.forEach((d, i) => {
+    const x = res[i];
+    const nsBest = ((Math.min(...x.d) - Math.min(...x.b)) / frames) * 1e9;
+    const nsMed = ((median(x.d) - median(x.b)) / frames) * 1e9;
+    console.log(`${path.relative(process.cwd(), d) || d}:  (b) ${fmt(frames, x.b)}  (d) ${fmt(frames, x.d)}  sessions ${nsBest.toFixed(0)} / ${nsMed.toFixed(0)} ns/frame`);
+  });
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
+  if (o.mode === 'procs' && !o.child) return procs(o);
   const gc = getGc();
   const trees = [];
   for (const d of o.dists) trees.push(await load(d));
+  if (o.child) return childRun(trees[0], o.file, gc);
   if (o.mode === 'check') {
     const short = { tcpOpening: 0.3, tcpEstablished: 0.3, tcpClosed: 0.3, udp: 0.3, icmp: 0.3 };
     for (const [name, opts] of [['defaults', {}], ['1,000 sessions', { maxSessions: 1000 }], ['0.3 s timeouts', { timeouts: short }]]) {
