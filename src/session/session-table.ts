@@ -10,7 +10,10 @@
  *   RowU8 below. A row is two aligned cache lines, and the first holds all a
  *   lookup and the idle check need (see the line A / line B note below). With
  *   one typed-array column per field (the first layout), a packet touched
- *   about twenty lines, and waiting for them was most of the session cost.
+ *   about twenty lines. (End to end the change gained less than that count
+ *   suggests, about 6 % of the session cost on the bench capture: the two
+ *   waits that stay serial, index slot then row, are most of what misses
+ *   cost; bench/README.md has the figures.)
  *   Per-direction fields sit side by side (`X + dir`, dir 0 = the canonical
  *   lower endpoint, 1 = the higher).
  * - Cold columns: fields that only a side's first packet, a handshake RTT, a
