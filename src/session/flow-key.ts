@@ -14,8 +14,10 @@
  * stands in for both ports, so a request and its reply share a key. Every
  * other ICMP message between two hosts shares the key with identifier 0.
  *
- * The hash is a 32-bit number (a MurmurHash3-style word mix written here);
- * the table resolves collisions by comparing every field.
+ * The hash is a 32-bit number (products of the words for IPv4, a
+ * MurmurHash3-style word chain for IPv6, both ending in MurmurHash3's
+ * finaliser; written here); the table resolves collisions by comparing every
+ * field.
  *
  * Addresses and the hash are kept as int32 (`| 0`), not uint32 (`>>> 0`):
  * the bits are the same, but an int32 is a small integer to V8, while a
@@ -100,20 +102,34 @@ function finalMix(h: number): number {
   return h | 0;
 }
 
-/** Hash of a filled key's canonical fields (both directions give the same value). */
+/**
+ * Hash of a filled key's canonical fields (both directions give the same
+ * value). IPv4, the per-packet case: each 32-bit word is multiplied by its own
+ * odd constant and the products are XORed, then MurmurHash3's finaliser
+ * mixes all bits into the low ones the index uses. The four products do not
+ * wait on each other, where a Murmur-style chain (kept for IPv6) makes every
+ * word wait for the one before: about half the time per packet.
+ */
 export function hashFlowKey(k: FlowKey): number {
+  if (k.ipVersion === 4) {
+    // Only TCP, UDP and ICMP are keyed (proto < 64), so proto << 26 stays clear of vniKey (< 2^26).
+    const h =
+      Math.imul(k.loA, 0xcc9e2d51) ^
+      Math.imul(k.hiA ^ 0x9747b28c, 0x1b873593) ^
+      Math.imul((k.loPort << 16) | k.hiPort, 0x85ebca6b) ^
+      Math.imul(k.vniKey ^ (k.proto << 26), 0xc2b2ae35);
+    return finalMix(h);
+  }
   let h = mix(0x9747b28c, k.vniKey);
   h = mix(h, (k.ipVersion << 8) | k.proto);
   h = mix(h, k.loA);
   h = mix(h, k.hiA);
-  if (k.ipVersion === 6) {
-    h = mix(h, k.loB);
-    h = mix(h, k.loC);
-    h = mix(h, k.loD);
-    h = mix(h, k.hiB);
-    h = mix(h, k.hiC);
-    h = mix(h, k.hiD);
-  }
+  h = mix(h, k.loB);
+  h = mix(h, k.loC);
+  h = mix(h, k.loD);
+  h = mix(h, k.hiB);
+  h = mix(h, k.hiC);
+  h = mix(h, k.hiD);
   h = mix(h, (k.loPort << 16) | k.hiPort);
   return finalMix(h);
 }

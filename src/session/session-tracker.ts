@@ -23,18 +23,21 @@ import { IpProto, type PacketView } from '../decode/packet-view.js';
 import { FlowKey, fillFlowKey, icmpHasIdentifier, icmpIsRequest } from './flow-key.js';
 import { bucketOf } from './histogram.js';
 import { Hist, SCol, SESSION_COLUMN_COUNT, SessionStats } from './session-stats.js';
-import { Bit, LRU_CLASS_COUNT, NIL, SessionTable } from './session-table.js';
+import { Bit, LRU_CLASS_COUNT, NIL, RowF64, RowI32, RowU16, RowU8, SessionTable } from './session-table.js';
 import {
   CloseReason,
   DEFAULT_TIMEOUTS,
   InitiatorMethod,
   LruClass,
+  TCP_EVENT_COUNT,
+  TcpResult,
   TcpState,
   finalCloseReason,
   initiatorByPort,
   isNewSynOnClosed,
   lruClassOfTcpState,
   tcpPacket,
+  tcpPredicted,
   type SessionTimeouts,
 } from './tcp-state.js';
 
@@ -153,6 +156,8 @@ export class SessionTracker {
   private readonly record = new FlowRecord();
   private readonly onFlow: ((record: FlowRecord) => void) | undefined;
   private readonly timeoutUs = new Float64Array(LRU_CLASS_COUNT);
+  /** tcpPacket's event counts for the packet at hand (TcpEventCol.*), folded into the VNI row by tcpAggregates. */
+  private readonly events = new Float64Array(TCP_EVENT_COUNT);
   private clockUs = 0;
   private nextSweepUs = 0;
 
@@ -200,55 +205,95 @@ export class SessionTracker {
     const t = this.table;
     const proto = key.proto;
     const isTcp = proto === IpProto.TCP;
+    const dir = key.reversed ? 1 : 0;
     let id = t.lookup(key);
     if (id !== NIL) {
-      const cls = t.lruClass[id];
-      if (nowUs - t.lastActivityUs(id) > this.timeoutUs[cls]) {
-        this.close(id, finalCloseReason(t.state[id], CloseReason.TIMEOUT));
+      const b = id * RowU8.STRIDE;
+      if (nowUs - t.lastActivityUs(id) > this.timeoutUs[t.u8[b + RowU8.LRU_CLASS]]) {
+        this.close(id, finalCloseReason(t.u8[b + RowU8.STATE], CloseReason.TIMEOUT));
         id = NIL;
-      } else if (isTcp && isNewSynOnClosed(t.state[id], view.tcpFlags)) {
-        this.close(id, finalCloseReason(t.state[id], CloseReason.NONE));
+      } else if (isTcp && isNewSynOnClosed(t.u8[b + RowU8.STATE], view.tcpFlags)) {
+        this.close(id, finalCloseReason(t.u8[b + RowU8.STATE], CloseReason.NONE));
         id = NIL;
       }
     }
-    const statsRow = this.stats.rowOf(key.vniKey);
-    const dir = key.reversed ? 1 : 0;
-    if (id === NIL) {
-      if (t.full) this.evictOne();
-      id = t.insert(key, isTcp ? LruClass.TCP_OPENING : proto === IpProto.UDP ? LruClass.UDP : LruClass.ICMP);
-      this.opened(id, dir, view, statsRow);
-    }
+    if (id === NIL) id = this.open(dir, view);
 
-    const d = 2 * id + dir;
-    if (t.pkts[d] === 0) t.firstUs[d] = nowUs;
-    t.pkts[d]++;
-    t.ipBytes[d] += view.innerIpLength;
-    t.payloadBytes[d] += view.payloadLength;
-    t.lastUs[d] = nowUs;
+    // This session's row: the per-direction counters of the packet's side.
+    const f = id * RowF64.STRIDE + dir;
+    const p = id * RowI32.STRIDE + RowI32.PKTS + dir;
+    const f64 = t.f64;
+    if (t.u32[p] === 0) t.firstUs[2 * id + dir] = nowUs;
+    t.u32[p]++;
+    f64[f + RowF64.IP_BYTES] += view.innerIpLength;
+    f64[f + RowF64.PAYLOAD_BYTES] += view.payloadLength;
+    f64[f + RowF64.LAST_US] = nowUs;
 
+    const b = id * RowU8.STRIDE;
     if (isTcp) {
-      t.tcpFlagsOr[d] |= view.tcpFlags;
-      const stateBefore = t.state[id];
-      const measured = tcpPacket(t, id, dir, view, this.stats.values, statsRow * SESSION_COLUMN_COUNT);
-      const state = t.state[id];
-      if (stateBefore === TcpState.NONE && (t.bits[id] & Bit.MID_STREAM) !== 0) {
-        this.stats.values[statsRow * SESSION_COLUMN_COUNT + SCol.TCP_MID_STREAM]++;
+      t.u8[b + RowU8.TCP_FLAGS + dir] |= view.tcpFlags;
+      // An in-order segment of an established connection (most TCP packets)
+      // leaves state, class and the VNI's figures as they are.
+      if (tcpPredicted(t, id, dir, view)) {
+        if (!t.isTail(id, LruClass.TCP_ESTABLISHED)) t.moveToTail(id, LruClass.TCP_ESTABLISHED);
+        return;
       }
-      if (measured !== 0) {
-        if (measured & 1) this.stats.observe(statsRow, Hist.RTT_SERVER, t.rttServerUs[id], bucketOf(t.rttServerUs[id]));
-        if (measured & 2) this.stats.observe(statsRow, Hist.RTT_CLIENT, t.rttClientUs[id], bucketOf(t.rttClientUs[id]));
+      const stateBefore = t.u8[b + RowU8.STATE];
+      const result = tcpPacket(t, id, dir, view, this.events);
+      const state = t.u8[b + RowU8.STATE];
+      if (result !== 0 || (stateBefore === TcpState.NONE && (t.u16[id * RowU16.STRIDE + RowU16.BITS] & Bit.MID_STREAM) !== 0)) {
+        this.tcpAggregates(id, result, stateBefore);
       }
-      t.touch(id, lruClassOfTcpState(state));
-    } else {
-      t.touch(id, t.lruClass[id]);
+      const cls = lruClassOfTcpState(state);
+      if (!t.isTail(id, cls)) t.moveToTail(id, cls);
+    } else if (!t.isTail(id, t.u8[b + RowU8.LRU_CLASS])) {
+      t.moveToTail(id, t.u8[b + RowU8.LRU_CLASS]);
     }
   }
 
-  private opened(id: number, dir: number, view: PacketView, statsRow: number): void {
+  /** A new session for the packet's key (making room first when the table is full). Out of onPacket: most packets find theirs. */
+  private open(dir: number, view: PacketView): number {
     const t = this.table;
+    const proto = this.key.proto;
+    if (t.full) this.evictOne();
+    const id = t.insert(this.key, proto === IpProto.TCP ? LruClass.TCP_OPENING : proto === IpProto.UDP ? LruClass.UDP : LruClass.ICMP);
+    this.opened(id, dir, view);
+    return id;
+  }
+
+  /**
+   * What a TCP packet adds to its VNI's aggregates: the event counts tcpPacket
+   * left in the scratch, a mid-stream start, measured RTTs. Apart from
+   * onPacket because few packets have any: the VNI row is looked up only here.
+   */
+  private tcpAggregates(id: number, result: number, stateBefore: number): void {
+    const t = this.table;
+    const stats = this.stats;
+    const row = stats.rowOf(t.vniKeyOf(id));
+    const v = stats.values;
+    const base = row * SESSION_COLUMN_COUNT;
+    if (result & TcpResult.EVENTS) {
+      // The scratch's slots are TcpEventCol.*, the first columns of a stats row.
+      const ev = this.events;
+      for (let i = 0; i < TCP_EVENT_COUNT; i++) {
+        v[base + i] += ev[i];
+        ev[i] = 0;
+      }
+    }
+    if (stateBefore === TcpState.NONE && (t.u16[id * RowU16.STRIDE + RowU16.BITS] & Bit.MID_STREAM) !== 0) {
+      v[base + SCol.TCP_MID_STREAM]++;
+    }
+    if (result & TcpResult.RTT_SERVER) stats.observe(row, Hist.RTT_SERVER, t.rttServerUs[id], bucketOf(t.rttServerUs[id]));
+    if (result & TcpResult.RTT_CLIENT) stats.observe(row, Hist.RTT_CLIENT, t.rttClientUs[id], bucketOf(t.rttClientUs[id]));
+  }
+
+  private opened(id: number, dir: number, view: PacketView): void {
+    const t = this.table;
+    // rowOf first: a VNI's first session creates its row, which may grow `values`.
+    const base = this.stats.rowOf(t.vniKeyOf(id)) * SESSION_COLUMN_COUNT;
     const v = this.stats.values;
-    const base = statsRow * SESSION_COLUMN_COUNT;
-    const proto = t.proto[id];
+    const proto = t.protoOf(id);
+    const b = id * RowU8.STRIDE;
     t.outerVniKey[id] = view.outerTunnelType * 0x1000000 + view.outerVni;
     t.tunnelDepth[id] = view.tunnelDepth;
     if (proto === IpProto.TCP) {
@@ -259,16 +304,16 @@ export class SessionTracker {
       initiatorByPort(t, id, dir);
     } else {
       v[base + SCol.ICMP_OPENED]++;
-      const ipv = t.ipVersion[id];
+      const ipv = t.ipVersionOf(id);
       if (icmpIsRequest(ipv, view.icmpType)) {
-        t.initiator[id] = dir;
-        t.initiatorMethod[id] = InitiatorMethod.ICMP_REQUEST;
+        t.u8[b + RowU8.INITIATOR] = dir;
+        t.u8[b + RowU8.INITIATOR_METHOD] = InitiatorMethod.ICMP_REQUEST;
       } else if (icmpHasIdentifier(ipv, view.icmpType)) {
-        t.initiator[id] = dir ^ 1; // a reply: its receiver asked
-        t.initiatorMethod[id] = InitiatorMethod.ICMP_REQUEST;
+        t.u8[b + RowU8.INITIATOR] = dir ^ 1; // a reply: its receiver asked
+        t.u8[b + RowU8.INITIATOR_METHOD] = InitiatorMethod.ICMP_REQUEST;
       } else {
-        t.initiator[id] = dir;
-        t.initiatorMethod[id] = InitiatorMethod.FIRST_PACKET;
+        t.u8[b + RowU8.INITIATOR] = dir;
+        t.u8[b + RowU8.INITIATOR_METHOD] = InitiatorMethod.FIRST_PACKET;
       }
     }
   }
@@ -280,7 +325,7 @@ export class SessionTracker {
       const limit = this.timeoutUs[cls];
       for (let id = t.head[cls]; id !== NIL; id = t.head[cls]) {
         if (nowUs - t.lastActivityUs(id) <= limit) break;
-        this.close(id, finalCloseReason(t.state[id], CloseReason.TIMEOUT));
+        this.close(id, finalCloseReason(t.stateOf(id), CloseReason.TIMEOUT));
       }
     }
   }
@@ -303,8 +348,8 @@ export class SessionTracker {
       }
     }
     if (victim === NIL) return;
-    this.stats.values[this.stats.rowOf(t.vniKey[victim]) * SESSION_COLUMN_COUNT + SCol.EVICTIONS]++;
-    this.close(victim, finalCloseReason(t.state[victim], CloseReason.EVICTED));
+    this.stats.values[this.stats.rowOf(t.vniKeyOf(victim)) * SESSION_COLUMN_COUNT + SCol.EVICTIONS]++;
+    this.close(victim, finalCloseReason(t.stateOf(victim), CloseReason.EVICTED));
   }
 
   /**
@@ -316,22 +361,25 @@ export class SessionTracker {
     const code = reason === 'shutdown' ? CloseReason.SHUTDOWN : CloseReason.END_OF_CAPTURE;
     const t = this.table;
     for (let cls = 0; cls < LRU_CLASS_COUNT; cls++) {
-      for (let id = t.head[cls]; id !== NIL; id = t.head[cls]) this.close(id, finalCloseReason(t.state[id], code));
+      for (let id = t.head[cls]; id !== NIL; id = t.head[cls]) this.close(id, finalCloseReason(t.stateOf(id), code));
     }
   }
 
   private close(id: number, reason: number): void {
     const t = this.table;
-    const statsRow = this.stats.rowOf(t.vniKey[id]);
+    const statsRow = this.stats.rowOf(t.vniKeyOf(id));
     const v = this.stats.values;
     const base = statsRow * SESSION_COLUMN_COUNT;
-    const proto = t.proto[id];
-    const p0 = t.pkts[2 * id];
-    const p1 = t.pkts[2 * id + 1];
+    const proto = t.protoOf(id);
+    const w = id * RowI32.STRIDE;
+    const p0 = t.u32[w + RowI32.PKTS];
+    const p1 = t.u32[w + RowI32.PKTS + 1];
+    const first0 = t.firstUs[2 * id];
+    const first1 = t.firstUs[2 * id + 1];
     const oneSided = p0 === 0 || p1 === 0;
-    const start = p0 === 0 ? t.firstUs[2 * id + 1] : p1 === 0 ? t.firstUs[2 * id] : Math.min(t.firstUs[2 * id], t.firstUs[2 * id + 1]);
+    const start = p0 === 0 ? first1 : p1 === 0 ? first0 : Math.min(first0, first1);
     const end = t.lastActivityUs(id);
-    t.closeReason[id] = reason;
+    t.u8[id * RowU8.STRIDE + RowU8.CLOSE_REASON] = reason;
     if (proto === IpProto.TCP) {
       v[base + SCol.TCP_CLOSED + reason]++;
       if (oneSided) v[base + SCol.TCP_ONE_SIDED]++;
@@ -353,60 +401,65 @@ export class SessionTracker {
   private fillRecord(id: number, start: number, end: number, oneSided: boolean): void {
     const t = this.table;
     const r = this.record;
-    const ini = t.initiator[id];
-    const fwd = 2 * id + ini;
-    const rev = 2 * id + (ini ^ 1);
-    const vk = t.vniKey[id];
+    const w = id * RowI32.STRIDE;
+    const f = id * RowF64.STRIDE;
+    const b = id * RowU8.STRIDE;
+    const ini = t.u8[b + RowU8.INITIATOR];
+    const fwd = ini;
+    const rev = ini ^ 1;
+    const vk = t.vniKeyOf(id);
     r.tunnelType = Math.floor(vk / 0x1000000);
     r.vni = vk % 0x1000000;
     const ok = t.outerVniKey[id];
     r.outerTunnelType = Math.floor(ok / 0x1000000);
     r.outerVni = ok % 0x1000000;
     r.tunnelDepth = t.tunnelDepth[id];
-    r.ipVersion = t.ipVersion[id];
-    r.proto = t.proto[id];
-    const ports = t.ports[id];
+    r.ipVersion = t.ipVersionOf(id);
+    r.proto = t.protoOf(id);
+    const ports = t.portsOf(id);
     const loPort = Math.floor(ports / 0x10000);
     const hiPort = ports & 0xffff;
     const lo = ini === 0 ? r.initiatorAddr : r.responderAddr;
     const hi = ini === 0 ? r.responderAddr : r.initiatorAddr;
     if (r.ipVersion === 4) {
-      lo[0] = t.addrLo[id];
-      hi[0] = t.addrHi[id];
+      lo[0] = t.i32[w + RowI32.ADDR_LO];
+      hi[0] = t.i32[w + RowI32.ADDR_HI];
       lo[1] = lo[2] = lo[3] = hi[1] = hi[2] = hi[3] = 0;
     } else {
-      const b = t.addrLo[id] * 8;
+      const s = t.i32[w + RowI32.ADDR_LO] * 8;
       for (let i = 0; i < 4; i++) {
-        lo[i] = t.v6[b + i];
-        hi[i] = t.v6[b + 4 + i];
+        lo[i] = t.v6[s + i];
+        hi[i] = t.v6[s + 4 + i];
       }
     }
     r.initiatorPort = ini === 0 ? loPort : hiPort;
     r.responderPort = ini === 0 ? hiPort : loPort;
-    r.fwdPackets = t.pkts[fwd];
-    r.fwdIpBytes = t.ipBytes[fwd];
-    r.fwdPayloadBytes = t.payloadBytes[fwd];
-    r.fwdFirstUs = t.pkts[fwd] === 0 ? -1 : t.firstUs[fwd];
-    r.fwdLastUs = t.pkts[fwd] === 0 ? -1 : t.lastUs[fwd];
-    r.fwdTcpFlags = t.tcpFlagsOr[fwd];
-    r.revPackets = t.pkts[rev];
-    r.revIpBytes = t.ipBytes[rev];
-    r.revPayloadBytes = t.payloadBytes[rev];
-    r.revFirstUs = t.pkts[rev] === 0 ? -1 : t.firstUs[rev];
-    r.revLastUs = t.pkts[rev] === 0 ? -1 : t.lastUs[rev];
-    r.revTcpFlags = t.tcpFlagsOr[rev];
+    const fwdPkts = t.u32[w + RowI32.PKTS + fwd];
+    const revPkts = t.u32[w + RowI32.PKTS + rev];
+    r.fwdPackets = fwdPkts;
+    r.fwdIpBytes = t.f64[f + RowF64.IP_BYTES + fwd];
+    r.fwdPayloadBytes = t.f64[f + RowF64.PAYLOAD_BYTES + fwd];
+    r.fwdFirstUs = fwdPkts === 0 ? -1 : t.firstUs[2 * id + fwd];
+    r.fwdLastUs = fwdPkts === 0 ? -1 : t.f64[f + RowF64.LAST_US + fwd];
+    r.fwdTcpFlags = t.u8[b + RowU8.TCP_FLAGS + fwd];
+    r.revPackets = revPkts;
+    r.revIpBytes = t.f64[f + RowF64.IP_BYTES + rev];
+    r.revPayloadBytes = t.f64[f + RowF64.PAYLOAD_BYTES + rev];
+    r.revFirstUs = revPkts === 0 ? -1 : t.firstUs[2 * id + rev];
+    r.revLastUs = revPkts === 0 ? -1 : t.f64[f + RowF64.LAST_US + rev];
+    r.revTcpFlags = t.u8[b + RowU8.TCP_FLAGS + rev];
     r.startUs = start;
     r.endUs = end;
     r.durationUs = end - start;
-    r.state = t.state[id];
-    r.closeReason = t.closeReason[id];
-    r.initiatorMethod = t.initiatorMethod[id];
-    const bits = t.bits[id];
+    r.state = t.u8[b + RowU8.STATE];
+    r.closeReason = t.u8[b + RowU8.CLOSE_REASON];
+    r.initiatorMethod = t.u8[b + RowU8.INITIATOR_METHOD];
+    const bits = t.u16[id * RowU16.STRIDE + RowU16.BITS];
     r.rttServerUs = bits & Bit.RTT_SERVER ? t.rttServerUs[id] : -1;
     r.rttClientUs = bits & Bit.RTT_CLIENT ? t.rttClientUs[id] : -1;
     r.retransPackets = t.retransPkts[id];
     r.retransBytes = t.retransBytes[id];
-    r.synRetransmissions = t.synRetrans[id];
+    r.synRetransmissions = t.u8[b + RowU8.SYN_RETRANS];
     r.outOfOrder = t.outOfOrder[id];
     r.unseenBytes = t.unseenBytes[id];
     r.zeroWindows = t.zeroWindows[id];

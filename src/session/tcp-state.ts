@@ -3,8 +3,8 @@
  * close reasons, initiator, handshake RTT, retransmissions, out-of-order
  * segments, unseen bytes (mirror loss) and zero windows.
  *
- * Everything here works on SessionTable columns for one row and one packet;
- * nothing is allocated. Sequence numbers compare mod 2^32 (seq.ts).
+ * Everything here works on one SessionTable row (its hot fields, and the
+ * cold columns when an event needs them) for one packet; nothing is allocated. Sequence numbers compare mod 2^32 (seq.ts).
  *
  * Definitions (all from frames the mirror delivered, in arrival order):
  * - Initiator: the sender of a SYN (method `syn`); else, when the first
@@ -36,51 +36,54 @@
  */
 import { TcpFlag, type PacketView } from '../decode/packet-view.js';
 import { seqGE, seqGT, seqLE } from './seq.js';
-import { Bit, type SessionTable } from './session-table.js';
+import { Bit, RowF64, RowI32, RowU16, RowU8, type SessionTable } from './session-table.js';
 
-export const TcpState = {
-  NONE: 0,
-  SYN_SENT: 1,
-  SYN_RECEIVED: 2,
-  ESTABLISHED: 3,
+// TcpState, CloseReason, InitiatorMethod, LruClass and TcpEventCol are const
+// enums: tsc writes the number at each use, so the per-packet code compares
+// with literals instead of loading a property of a module object each time.
+export const enum TcpState {
+  NONE = 0,
+  SYN_SENT = 1,
+  SYN_RECEIVED = 2,
+  ESTABLISHED = 3,
   /** One side sent FIN. */
-  FIN_WAIT: 4,
+  FIN_WAIT = 4,
   /** Both sides sent FIN. */
-  CLOSED_FIN: 5,
-  CLOSED_RST: 6,
-} as const;
+  CLOSED_FIN = 5,
+  CLOSED_RST = 6,
+}
 export const TCP_STATE_NAMES = ['none', 'syn_sent', 'syn_received', 'established', 'fin_wait', 'closed_fin', 'closed_rst'] as const;
 
-export const CloseReason = {
-  NONE: 0,
-  FIN: 1,
-  RST: 2,
-  TIMEOUT: 3,
-  EVICTED: 4,
-  END_OF_CAPTURE: 5,
-  SHUTDOWN: 6,
-} as const;
+export const enum CloseReason {
+  NONE = 0,
+  FIN = 1,
+  RST = 2,
+  TIMEOUT = 3,
+  EVICTED = 4,
+  END_OF_CAPTURE = 5,
+  SHUTDOWN = 6,
+}
 export const CLOSE_REASON_NAMES = ['none', 'fin', 'rst', 'timeout', 'evicted', 'end_of_capture', 'shutdown'] as const;
 export type CloseReasonName = (typeof CLOSE_REASON_NAMES)[number];
 
-export const InitiatorMethod = {
-  SYN: 0,
-  SYNACK: 1,
-  PORT: 2,
-  FIRST_PACKET: 3,
+export const enum InitiatorMethod {
+  SYN = 0,
+  SYNACK = 1,
+  PORT = 2,
+  FIRST_PACKET = 3,
   /** ICMP: the sender of the request (echo, timestamp, information). */
-  ICMP_REQUEST: 4,
-} as const;
+  ICMP_REQUEST = 4,
+}
 export const INITIATOR_METHOD_NAMES = ['syn', 'synack', 'port', 'first_packet', 'icmp_request'] as const;
 
 /** Idle-timeout classes (one LRU list each in the table). */
-export const LruClass = {
-  TCP_OPENING: 0,
-  TCP_ESTABLISHED: 1,
-  TCP_CLOSED: 2,
-  UDP: 3,
-  ICMP: 4,
-} as const;
+export const enum LruClass {
+  TCP_OPENING = 0,
+  TCP_ESTABLISHED = 1,
+  TCP_CLOSED = 2,
+  UDP = 3,
+  ICMP = 4,
+}
 
 /**
  * Idle timeouts in seconds of frame time, per class.
@@ -119,20 +122,28 @@ export function lruClassOfTcpState(state: number): number {
   return LruClass.TCP_OPENING;
 }
 
-/** Per-VNI counters tcpPacket adds to as events happen (offsets into a stats row). */
-export const TcpEventCol = {
-  RETRANS_PACKETS: 0,
-  RETRANS_BYTES: 1,
-  SYN_RETRANS: 2,
-  OUT_OF_ORDER: 3,
-  UNSEEN_BYTES: 4,
-  ZERO_WINDOWS: 5,
-} as const;
+/**
+ * Per-VNI counters tcpPacket adds to as events happen: offsets into the
+ * event scratch it is given, and into a stats row (session-stats.ts SCol
+ * starts with these six).
+ */
+export const enum TcpEventCol {
+  RETRANS_PACKETS = 0,
+  RETRANS_BYTES = 1,
+  SYN_RETRANS = 2,
+  OUT_OF_ORDER = 3,
+  UNSEEN_BYTES = 4,
+  ZERO_WINDOWS = 5,
+}
+export const TCP_EVENT_COUNT = 6;
 
-const SYN = TcpFlag.SYN;
-const ACK = TcpFlag.ACK;
-const FIN = TcpFlag.FIN;
-const RST = TcpFlag.RST;
+/** tcpPacket's result bits. */
+export const enum TcpResult {
+  RTT_SERVER = 1, // server-side RTT measured by this packet
+  RTT_CLIENT = 2, // client-side RTT measured by this packet
+  EVENTS = 4, // an event counter was added to the scratch
+}
+
 
 /** The close reason a session gets when it leaves the table for `reason`: a closed session keeps fin / rst. */
 export function finalCloseReason(state: number, reason: number): number {
@@ -141,120 +152,163 @@ export function finalCloseReason(state: number, reason: number): number {
   return reason;
 }
 
-/** Initiator by ports: the higher port is the ephemeral (client) side. Returns the initiator's direction. */
+/** Initiator by ports: the higher port is the ephemeral (client) side. Sets the row's initiator and method. */
 export function initiatorByPort(t: SessionTable, id: number, dir: number): void {
-  const ports = t.ports[id];
+  const ports = t.portsOf(id);
   const loPort = Math.floor(ports / 0x10000);
   const hiPort = ports & 0xffff;
+  const b = id * RowU8.STRIDE;
   if (loPort === hiPort) {
-    t.initiator[id] = dir;
-    t.initiatorMethod[id] = InitiatorMethod.FIRST_PACKET;
+    t.u8[b + RowU8.INITIATOR] = dir;
+    t.u8[b + RowU8.INITIATOR_METHOD] = InitiatorMethod.FIRST_PACKET;
   } else {
-    t.initiator[id] = loPort > hiPort ? 0 : 1;
-    t.initiatorMethod[id] = InitiatorMethod.PORT;
+    t.u8[b + RowU8.INITIATOR] = loPort > hiPort ? 0 : 1;
+    t.u8[b + RowU8.INITIATOR_METHOD] = InitiatorMethod.PORT;
   }
 }
 
 /** True when this TCP packet opens a new connection on a tuple whose session is closed. */
 export function isNewSynOnClosed(state: number, flags: number): boolean {
-  return state >= TcpState.CLOSED_FIN && (flags & (SYN | ACK | RST)) === SYN;
+  return state >= TcpState.CLOSED_FIN && (flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) === TcpFlag.SYN;
+}
+
+/**
+ * Header prediction (Van Jacobson's, as TCP stacks use it): the common
+ * packet of an established connection is an in-order segment or a pure ACK
+ * that changes nothing but this side's nextSeq. Handles exactly that case
+ * and returns true; returns false, having changed nothing, for anything else,
+ * which then goes through tcpPacket. The two must agree: for a packet this
+ * accepts, tcpPacket would set NEXT_SEQ + dir to seq + len when len > 0 and
+ * change nothing else (no hole on either side, both sequences known, no
+ * SYN / FIN / RST, window not zero, nothing acknowledged beyond what was
+ * seen). Small enough to be inlined into the tracker: most TCP packets then
+ * make no call at all here.
+ */
+export function tcpPredicted(t: SessionTable, id: number, dir: number, view: PacketView): boolean {
+  const flags = view.tcpFlags;
+  if ((flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST | TcpFlag.ACK)) !== TcpFlag.ACK || view.tcpWindow === 0) return false;
+  if (t.u8[id * RowU8.STRIDE + RowU8.STATE] !== TcpState.ESTABLISHED) return false;
+  const both = Bit.SEQ_INIT | (Bit.SEQ_INIT << 1);
+  if ((t.u16[id * RowU16.STRIDE + RowU16.BITS] & (both | Bit.HOLE | (Bit.HOLE << 1))) !== both) return false;
+  const i32 = t.i32;
+  const w = id * RowI32.STRIDE + RowI32.NEXT_SEQ;
+  if (seqGT(view.tcpAck | 0, i32[w + (dir ^ 1)])) return false; // acknowledges unseen bytes
+  const len = view.payloadLength;
+  if (len === 0) return true;
+  const seq = view.tcpSeq | 0;
+  if (seq !== i32[w + dir]) return false;
+  i32[w + dir] = (seq + len) | 0;
+  return true;
 }
 
 /**
  * Apply one TCP packet from direction `dir` to session `id`. Its frame time is
- * `t.lastUs[2 * id + dir]`, which the caller sets before the call: read from
- * the column rather than passed, because a µs timestamp is no small integer
+ * the row's LAST_US + dir, which the caller sets before the call: read from
+ * the row rather than passed, because a µs timestamp is no small integer
  * and V8 boxes such a number (allocates) to pass it to a call it does not
- * inline, once per packet. Event counters go to `ev[evBase + TcpEventCol.*]`
- * (the session's VNI row); RTTs measured here are returned through the table
- * columns and the RTT_* bits (the tracker observes them in its histograms).
- * Returns a bit set: 1 = server RTT measured now, 2 = client RTT measured now.
+ * inline, once per packet. Event counts go to `ev[TcpEventCol.*]`, a scratch
+ * the caller adds to the session's VNI row and zeroes when the result has
+ * TcpResult.EVENTS (so the common packet, with no event, never looks its VNI
+ * row up); each slot gets at most one addition per packet. RTTs measured here
+ * are returned through the cold columns and the RTT_* bits (the tracker
+ * observes them in its histograms). Returns TcpResult bits.
  */
-export function tcpPacket(t: SessionTable, id: number, dir: number, view: PacketView, ev: Float64Array, evBase: number): number {
+export function tcpPacket(t: SessionTable, id: number, dir: number, view: PacketView, ev: Float64Array): number {
   const flags = view.tcpFlags;
   const other = dir ^ 1;
-  const dd = 2 * id + dir;
-  const od = 2 * id + other;
-  const nowUs = t.lastUs[dd];
-  let bits = t.bits[id];
-  let state = t.state[id];
-  let measured = 0;
+  const f64 = t.f64;
+  const i32 = t.i32;
+  const u8 = t.u8;
+  const w = id * RowI32.STRIDE;
+  const b = id * RowU8.STRIDE;
+  const h = id * RowU16.STRIDE + RowU16.BITS;
+  const seqD = w + RowI32.NEXT_SEQ + dir; // this side's nextSeq
+  const seqO = w + RowI32.NEXT_SEQ + other;
+  const nowUs = f64[id * RowF64.STRIDE + RowF64.LAST_US + dir];
+  const handshake = id * RowF64.STRIDE + RowF64.HANDSHAKE_US;
+  let bits = t.u16[h];
+  let state = u8[b + RowU8.STATE];
+  let result = 0;
 
-  if (state === TcpState.NONE && (flags & SYN) === 0) {
+  if (state === TcpState.NONE && (flags & TcpFlag.SYN) === 0) {
     // First packet seen is not a SYN or SYN-ACK: the start was missed.
     bits |= Bit.MID_STREAM;
     initiatorByPort(t, id, dir);
     state = TcpState.ESTABLISHED;
   }
 
-  if (flags & RST) {
+  if (flags & TcpFlag.RST) {
     if (state < TcpState.CLOSED_FIN) state = TcpState.CLOSED_RST;
-    t.bits[id] = bits | Bit.RST;
-    t.state[id] = state;
+    t.u16[h] = bits | Bit.RST;
+    u8[b + RowU8.STATE] = state;
     return 0;
   }
 
-  if ((flags & (SYN | FIN)) === 0 && view.tcpWindow === 0) {
+  if ((flags & (TcpFlag.SYN | TcpFlag.FIN)) === 0 && view.tcpWindow === 0) {
     t.zeroWindows[id]++;
-    ev[evBase + TcpEventCol.ZERO_WINDOWS]++;
+    ev[TcpEventCol.ZERO_WINDOWS]++;
+    result |= TcpResult.EVENTS;
   }
 
-  // Sequence and acknowledgement numbers as int32 bits (`| 0`, like the table's
-  // columns): small integers to V8, so passing them to seq.ts never boxes them.
+  // Sequence and acknowledgement numbers as int32 bits (`| 0`, like the row's
+  // fields): small integers to V8, so passing them to seq.ts never boxes them.
   const seq = view.tcpSeq | 0;
   const len = view.payloadLength;
 
-  if (flags & SYN) {
+  if (flags & TcpFlag.SYN) {
     const synEnd = (seq + 1 + len) | 0;
-    if ((flags & ACK) === 0) {
+    if ((flags & TcpFlag.ACK) === 0) {
       if (state === TcpState.NONE) {
-        t.initiator[id] = dir;
-        t.initiatorMethod[id] = InitiatorMethod.SYN;
-        t.handshakeUs[id] = nowUs;
+        u8[b + RowU8.INITIATOR] = dir;
+        u8[b + RowU8.INITIATOR_METHOD] = InitiatorMethod.SYN;
+        f64[handshake] = nowUs;
         state = TcpState.SYN_SENT;
-        t.nextSeq[dd] = synEnd;
+        i32[seqD] = synEnd;
         bits |= Bit.SEQ_INIT << dir;
-      } else if (dir === t.initiator[id] && state <= TcpState.SYN_RECEIVED) {
-        if (t.synRetrans[id] < 255) t.synRetrans[id]++;
-        ev[evBase + TcpEventCol.SYN_RETRANS]++;
-        if (state === TcpState.SYN_SENT) t.handshakeUs[id] = nowUs;
-        t.nextSeq[dd] = synEnd;
+      } else if (dir === u8[b + RowU8.INITIATOR] && state <= TcpState.SYN_RECEIVED) {
+        if (u8[b + RowU8.SYN_RETRANS] < 255) u8[b + RowU8.SYN_RETRANS]++;
+        ev[TcpEventCol.SYN_RETRANS]++;
+        result |= TcpResult.EVENTS;
+        if (state === TcpState.SYN_SENT) f64[handshake] = nowUs;
+        i32[seqD] = synEnd;
       }
     } else {
       // SYN-ACK
-      if (state === TcpState.SYN_SENT && dir !== t.initiator[id]) {
-        const rtt = nowUs - t.handshakeUs[id];
+      if (state === TcpState.SYN_SENT && dir !== u8[b + RowU8.INITIATOR]) {
+        const rtt = nowUs - f64[handshake];
         t.rttServerUs[id] = rtt > 0 ? rtt : 0;
         bits |= Bit.RTT_SERVER;
-        measured |= 1;
-        t.handshakeUs[id] = nowUs;
+        result |= TcpResult.RTT_SERVER;
+        f64[handshake] = nowUs;
         state = TcpState.SYN_RECEIVED;
-        t.nextSeq[dd] = synEnd;
+        i32[seqD] = synEnd;
         bits |= Bit.SEQ_INIT << dir;
       } else if (state === TcpState.NONE) {
-        t.initiator[id] = other;
-        t.initiatorMethod[id] = InitiatorMethod.SYNACK;
-        t.handshakeUs[id] = nowUs;
+        u8[b + RowU8.INITIATOR] = other;
+        u8[b + RowU8.INITIATOR_METHOD] = InitiatorMethod.SYNACK;
+        f64[handshake] = nowUs;
         state = TcpState.SYN_RECEIVED;
-        t.nextSeq[dd] = synEnd;
+        i32[seqD] = synEnd;
         bits |= Bit.SEQ_INIT << dir;
-      } else if (state === TcpState.SYN_RECEIVED && dir !== t.initiator[id]) {
-        if (t.synRetrans[id] < 255) t.synRetrans[id]++;
-        ev[evBase + TcpEventCol.SYN_RETRANS]++;
+      } else if (state === TcpState.SYN_RECEIVED && dir !== u8[b + RowU8.INITIATOR]) {
+        if (u8[b + RowU8.SYN_RETRANS] < 255) u8[b + RowU8.SYN_RETRANS]++;
+        ev[TcpEventCol.SYN_RETRANS]++;
+        result |= TcpResult.EVENTS;
         // The client answers the SYN-ACK that reached it, the latest one (as the server side counts from the latest SYN).
-        t.handshakeUs[id] = nowUs;
+        f64[handshake] = nowUs;
       }
     }
   } else {
     // Handshake progress.
     if (state === TcpState.SYN_RECEIVED) {
-      if (dir === t.initiator[id] && (flags & ACK) !== 0 && (bits & (Bit.SEQ_INIT << other)) !== 0 && (view.tcpAck | 0) === t.nextSeq[od]) {
-        const rtt = nowUs - t.handshakeUs[id];
+      const fromInitiator = dir === u8[b + RowU8.INITIATOR];
+      if (fromInitiator && (flags & TcpFlag.ACK) !== 0 && (bits & (Bit.SEQ_INIT << other)) !== 0 && (view.tcpAck | 0) === i32[seqO]) {
+        const rtt = nowUs - f64[handshake];
         t.rttClientUs[id] = rtt > 0 ? rtt : 0;
         bits |= Bit.RTT_CLIENT;
-        measured |= 2;
+        result |= TcpResult.RTT_CLIENT;
         state = TcpState.ESTABLISHED;
-      } else if (dir === t.initiator[id]) {
+      } else if (fromInitiator) {
         state = TcpState.ESTABLISHED;
       }
     } else if (state === TcpState.SYN_SENT) {
@@ -263,76 +317,81 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
     }
 
     // Sequence analysis of this side's data (FIN counts one).
-    const segLen = len + (flags & FIN ? 1 : 0);
+    const segLen = len + (flags & TcpFlag.FIN ? 1 : 0);
     const seqInit = Bit.SEQ_INIT << dir;
     if ((bits & seqInit) === 0) {
-      t.nextSeq[dd] = (seq + segLen) | 0;
+      i32[seqD] = (seq + segLen) | 0;
       bits |= seqInit;
     } else if (segLen > 0) {
-      const nx = t.nextSeq[dd];
+      const nx = i32[seqD];
       const end = (seq + segLen) | 0;
       const hole = Bit.HOLE << dir;
+      const hs = w + RowI32.HOLE_START + dir;
+      const he = w + RowI32.HOLE_END + dir;
       if (seqGT(seq, nx)) {
         if ((bits & hole) === 0) {
-          t.holeStart[dd] = nx;
-          t.holeEnd[dd] = seq;
+          i32[hs] = nx;
+          i32[he] = seq;
           bits |= hole;
         }
-        t.nextSeq[dd] = end;
+        i32[seqD] = end;
       } else if (seqLE(end, nx)) {
-        if ((bits & hole) !== 0 && seqGE(seq, t.holeStart[dd]) && seqLE(end, t.holeEnd[dd])) {
+        if ((bits & hole) !== 0 && seqGE(seq, i32[hs]) && seqLE(end, i32[he])) {
           t.outOfOrder[id]++;
-          ev[evBase + TcpEventCol.OUT_OF_ORDER]++;
-          if (seq === t.holeStart[dd]) t.holeStart[dd] = end;
-          else t.holeEnd[dd] = seq;
-          if (seqGE(t.holeStart[dd], t.holeEnd[dd])) bits &= ~hole;
+          ev[TcpEventCol.OUT_OF_ORDER]++;
+          if (seq === i32[hs]) i32[hs] = end;
+          else i32[he] = seq;
+          if (seqGE(i32[hs], i32[he])) bits &= ~hole;
         } else {
           t.retransPkts[id]++;
           t.retransBytes[id] += len;
-          ev[evBase + TcpEventCol.RETRANS_PACKETS]++;
-          ev[evBase + TcpEventCol.RETRANS_BYTES] += len;
+          ev[TcpEventCol.RETRANS_PACKETS]++;
+          ev[TcpEventCol.RETRANS_BYTES] += len;
         }
+        result |= TcpResult.EVENTS;
       } else {
-        t.nextSeq[dd] = end; // partly new data
+        i32[seqD] = end; // partly new data
       }
     }
   }
 
   // What this packet acknowledges of the other side's bytes.
-  if ((flags & ACK) !== 0 && (bits & (Bit.SEQ_INIT << other)) !== 0) {
+  if ((flags & TcpFlag.ACK) !== 0 && (bits & (Bit.SEQ_INIT << other)) !== 0) {
     const a = view.tcpAck | 0;
-    const nx = t.nextSeq[od];
+    const nx = i32[seqO];
     let unseen = 0;
     if (seqGT(a, nx)) {
       unseen += (a - nx) >>> 0;
-      t.nextSeq[od] = a;
+      i32[seqO] = a;
     }
     const hole = Bit.HOLE << other;
     if ((bits & hole) !== 0) {
-      const hs = t.holeStart[od];
-      const he = t.holeEnd[od];
-      if (seqGE(a, he)) {
-        unseen += (he - hs) >>> 0;
+      const hs = w + RowI32.HOLE_START + other;
+      const holeStart = i32[hs];
+      const holeEnd = i32[w + RowI32.HOLE_END + other];
+      if (seqGE(a, holeEnd)) {
+        unseen += (holeEnd - holeStart) >>> 0;
         bits &= ~hole;
-      } else if (seqGT(a, hs)) {
-        unseen += (a - hs) >>> 0;
-        t.holeStart[od] = a;
+      } else if (seqGT(a, holeStart)) {
+        unseen += (a - holeStart) >>> 0;
+        i32[hs] = a;
       }
     }
     if (unseen > 0) {
       t.unseenBytes[id] += unseen;
-      ev[evBase + TcpEventCol.UNSEEN_BYTES] += unseen;
+      ev[TcpEventCol.UNSEEN_BYTES] += unseen;
+      result |= TcpResult.EVENTS;
     }
   }
 
-  if (flags & FIN) {
+  if (flags & TcpFlag.FIN) {
     bits |= Bit.FIN << dir;
     if (state < TcpState.CLOSED_FIN) {
       state = (bits & (Bit.FIN | (Bit.FIN << 1))) === (Bit.FIN | (Bit.FIN << 1)) ? TcpState.CLOSED_FIN : TcpState.FIN_WAIT;
     }
   }
 
-  t.bits[id] = bits;
-  t.state[id] = state;
-  return measured;
+  t.u16[h] = bits;
+  u8[b + RowU8.STATE] = state;
+  return result;
 }

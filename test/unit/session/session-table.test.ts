@@ -30,6 +30,20 @@ describe('SessionTable', () => {
     expect(t.live).toBe(4);
   });
 
+  it('finds sessions whose hashes share the home slot but not the top bits (the index tag), before and after removals', () => {
+    for (const max of [100, 1_000_000, 0x7fffffff]) {
+      const t = new SessionTable(max);
+      // Same low bits (one probe run), top bits all different, one pair equal in every bit.
+      const hashes = [0x00000005, 0x80000005, 0x40000005, 0xfff00005, 0x00100005, 0x80000005];
+      const ids = hashes.map((h, i) => t.insert(k(i + 1, h), 0));
+      hashes.forEach((h, i) => expect(t.lookup(k(i + 1, h))).toBe(ids[i]));
+      expect(t.lookup(k(9, 0x80000005))).toBe(NIL);
+      t.remove(ids[0]);
+      t.remove(ids[3]);
+      hashes.forEach((h, i) => expect(t.lookup(k(i + 1, h))).toBe(i === 0 || i === 3 ? NIL : ids[i]));
+    }
+  });
+
   it('keeps IPv6 addresses in the side pool and compares all of them', () => {
     const t = new SessionTable(10);
     const a = t.insert(k(1, 7, true), 0);

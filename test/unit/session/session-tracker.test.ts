@@ -193,6 +193,20 @@ describe('SessionTracker: UDP, ICMP, VNIs, eviction', () => {
     expect(h.vni().icmp.flows).toBe(2);
   });
 
+  it('every VNI counts its first session, also when its stats row makes the rows grow (past 16 VNIs)', () => {
+    // The per-VNI rows start with room for 16 and double: the 17th VNI's first
+    // session creates its row and grows the array it is counted in.
+    const h = harness();
+    for (let i = 0; i < 40; i++) {
+      h.c(i, { vni: 1000 + i, flags: 'S', seq: 1 });
+      h.send(i, { vni: 1000 + i, proto: IpProto.UDP, sp: 33000, dp: 53, len: 10 });
+    }
+    h.tracker.finish();
+    const figures = h.tracker.stats.figures();
+    expect(figures).toHaveLength(40);
+    for (const f of figures) expect([f.tcp.opened, f.tcp.closed.end_of_capture, f.udp.flows]).toEqual([1, 1, 1]);
+  });
+
   it('the same tuple in two VNIs is two sessions', () => {
     const h = harness();
     h.c(0, { vni: 4711, flags: 'S', seq: 1 });
