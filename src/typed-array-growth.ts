@@ -9,12 +9,6 @@ export function grownU8(a: Uint8Array, n: number): Uint8Array<ArrayBuffer> {
   return b;
 }
 
-export function grownU16(a: Uint16Array, n: number): Uint16Array<ArrayBuffer> {
-  const b = new Uint16Array(n);
-  b.set(a);
-  return b;
-}
-
 export function grownU32(a: Uint32Array, n: number): Uint32Array<ArrayBuffer> {
   const b = new Uint32Array(n);
   b.set(a);
