@@ -26,8 +26,10 @@ import { hasTool, MUST_HAVE_TOOLS } from './tools.js';
 import { sample } from './exposition.js';
 import { udpPayloads } from './pcap-payloads.js';
 
+import { AS_NOBODY, cliForNobody, removeCliCopy } from './as-nobody.js';
+
+afterAll(removeCliCopy);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'dist/cli.js');
 const PORT = 24790;
 const isRoot = process.getuid?.() === 0;
 let capOk = true;
@@ -43,13 +45,13 @@ const canRun = isRoot && capOk && haveSetpriv;
 function asNobodyWith(caps: string[]): string[] {
   const add = caps.map((c) => `,+${c}`).join('');
   return [
-    '--reuid=nobody', '--regid=nogroup', '--clear-groups',
+    ...AS_NOBODY,
     `--inh-caps=-all${add}`, `--ambient-caps=-all${add}`, `--bounding-set=-all${add}`,
   ];
 }
 
-const VXMON_ARGS = [
-  CLI, 'run', '--interface', 'lo', '--bpf', `udp dst port ${PORT}`, '--vxlan-port', String(PORT),
+const VXMON_ARGS = () => [
+  cliForNobody(), 'run', '--interface', 'lo', '--bpf', `udp dst port ${PORT}`, '--vxlan-port', String(PORT),
   '--capture.buffer-size', '16MiB', '--web.listen-address', '127.0.0.1:0', '--log.summary-interval', '0',
 ];
 
@@ -66,7 +68,7 @@ if (!canRun && !MUST_HAVE_TOOLS) {
     let out = '';
     let port = 0;
     beforeAll(async () => {
-      vxmon = spawn('setpriv', [...asNobodyWith(['net_raw']), process.execPath, ...VXMON_ARGS], { stdio: ['ignore', 'pipe', 'pipe'] });
+      vxmon = spawn('setpriv', [...asNobodyWith(['net_raw']), process.execPath, ...VXMON_ARGS()], { stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';
       vxmon.stderr!.on('data', (d: Buffer) => (err += d.toString()));
       await new Promise<void>((resolve, reject) => {
@@ -125,7 +127,7 @@ if (!canRun && !MUST_HAVE_TOOLS) {
 
   describe('without CAP_NET_RAW', () => {
     it('fails to open the capture: exit 4 and one line naming the interface', () => {
-      const r = spawnSync('setpriv', [...asNobodyWith([]), process.execPath, ...VXMON_ARGS], { encoding: 'utf8', timeout: 20_000 });
+      const r = spawnSync('setpriv', [...asNobodyWith([]), process.execPath, ...VXMON_ARGS()], { encoding: 'utf8', timeout: 20_000 });
       expect(r.status).toBe(4);
       expect(r.stderr).toMatch(/^vxmon: --interface lo: cannot capture: [^\n]*(not permitted|permission)[^\n]*\n$/i);
     });
@@ -135,7 +137,7 @@ if (!canRun && !MUST_HAVE_TOOLS) {
       // Cap objects alive, a garbage collection at exit crashed about 1 run in 40 here.
       const codes = new Map<string, number>();
       for (let i = 0; i < 30; i++) {
-        const r = spawnSync('setpriv', [...asNobodyWith([]), process.execPath, ...VXMON_ARGS], { encoding: 'utf8', timeout: 20_000 });
+        const r = spawnSync('setpriv', [...asNobodyWith([]), process.execPath, ...VXMON_ARGS()], { encoding: 'utf8', timeout: 20_000 });
         const key = r.status === null ? `signal ${r.signal}` : `exit ${r.status}`;
         codes.set(key, (codes.get(key) ?? 0) + 1);
       }

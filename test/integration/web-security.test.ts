@@ -21,6 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasTool, MUST_HAVE_TOOLS } from './tools.js';
 
+import { AS_NOBODY, cliForNobody, removeCliCopy } from './as-nobody.js';
+
+afterAll(removeCliCopy);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
 const HASH = '$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW';
@@ -368,7 +371,7 @@ if (!haveTools && !MUST_HAVE_TOOLS) {
       if (process.getuid?.() === 0) {
         // root reads any file; run vxmon as nobody instead (tmp must be traversable).
         chmodSync(tmp, 0o755);
-        const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, CLI, 'run', '--listen-udp', '127.0.0.1:24793', '--web.listen-address', '127.0.0.1:0', '--web.config.file', f], {
+        const r = spawnSync('setpriv', [...AS_NOBODY, process.execPath, cliForNobody(), 'run', '--listen-udp', '127.0.0.1:24793', '--web.listen-address', '127.0.0.1:0', '--web.config.file', f], {
           encoding: 'utf8',
           timeout: 20_000,
         });

@@ -14,6 +14,9 @@ import { ReadStopped, readCaptureFile, readCaptureStream } from '../../../src/ca
 import { InputError } from '../../../src/errors.js';
 import { LE_FRAMES, BE_FRAMES, PCAP_US_LE, TWO_SECTIONS, classicFrames } from './fixtures.js';
 import { RecordingSink } from './helpers.js';
+import { AS_NOBODY, cliForNobody, removeCliCopy } from '../../integration/as-nobody.js';
+
+afterAll(removeCliCopy);
 
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
@@ -143,11 +146,10 @@ describe('open errors', () => {
     const p = tmpFile('mode000.pcap', PCAP_US_LE);
     fs.chmodSync(dir, 0o755);
     fs.chmodSync(p, 0o000);
-    const cli = path.join(path.dirname(new URL(import.meta.url).pathname), '../../../dist/cli.js');
     const asRoot = process.getuid?.() === 0;
     const argv = asRoot
-      ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', process.execPath, cli]
-      : [process.execPath, cli];
+      ? ['setpriv', ...AS_NOBODY, '--inh-caps=-all', '--bounding-set=-all', process.execPath, cliForNobody()]
+      : [process.execPath, path.join(path.dirname(new URL(import.meta.url).pathname), '../../../dist/cli.js')];
     let status = 0;
     let stderr = '';
     try {
