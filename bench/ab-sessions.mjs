@@ -128,6 +128,8 @@ function replayOnce(m, snap) {
     v.innerSrc4 = u32s[b]; v.innerDst4 = u32s[b + 1]; v.innerSrc6a = u32s[b + 2]; v.innerSrc6b = u32s[b + 3];
     v.innerSrc6c = u32s[b + 4]; v.innerSrc6d = u32s[b + 5]; v.innerDst6a = u32s[b + 6]; v.innerDst6b = u32s[b + 7];
     v.innerDst6c = u32s[b + 8]; v.innerDst6d = u32s[b + 9]; v.tcpSeq = u32s[b + 10]; v.tcpAck = u32s[b + 11];
+    // Both ways of giving the ICMP identifier: the view field (this tree) and the argument older trees took.
+    v.icmpId = meta[3 * i + 2];
     tracker.onPacket(v, meta[3 * i], meta[3 * i + 1], meta[3 * i + 2]);
   }
   tracker.finish('end_of_capture');

@@ -105,7 +105,7 @@ export class Pipeline implements FrameSink {
     if (attributed) this.vniStats.add(view, outcome, tsSec, tsNsec);
     const sessions = this.sessions;
     if (sessions !== undefined && outcome === Outcome.DECODED && view.innerIpVersion !== 0) {
-      sessions.onPacket(view, tsSec, tsNsec, view.icmpId);
+      sessions.onPacket(view, tsSec, tsNsec);
     }
     return outcome;
   }

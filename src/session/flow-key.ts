@@ -138,10 +138,10 @@ export function hashFlowKey(k: FlowKey): number {
  * Fill `key` from a decoded view. Returns false when the packet cannot be
  * tracked as a flow: no inner IP header, a non-first fragment (no L4
  * header), an L4 header that was not parsed, or a protocol other than TCP,
- * UDP, ICMP and ICMPv6. `icmpId` is the ICMP identifier when the caller knows
- * it (see SessionTracker.onPacket), else 0.
+ * UDP, ICMP and ICMPv6. ICMP messages that carry an identifier (echo,
+ * timestamp, information) use it as both ports (view.icmpId); others 0.
  */
-export function fillFlowKey(key: FlowKey, view: PacketView, icmpId: number): boolean {
+export function fillFlowKey(key: FlowKey, view: PacketView): boolean {
   const ipVersion = view.innerIpVersion;
   if (ipVersion === 0 || view.innerFragmentOffset !== 0 || view.l4Offset === 0) return false;
   const proto = view.innerProto;
@@ -151,7 +151,7 @@ export function fillFlowKey(key: FlowKey, view: PacketView, icmpId: number): boo
     sp = view.srcPort;
     dp = view.dstPort;
   } else if ((proto === IpProto.ICMP && ipVersion === 4) || (proto === IpProto.ICMPV6 && ipVersion === 6)) {
-    sp = dp = icmpHasIdentifier(ipVersion, view.icmpType) ? icmpId & 0xffff : 0;
+    sp = dp = icmpHasIdentifier(ipVersion, view.icmpType) ? view.icmpId : 0;
   } else {
     return false;
   }

@@ -183,15 +183,10 @@ export class SessionTracker {
     return this.table.live;
   }
 
-  /**
-   * One decoded frame with an inner IP header. `icmpId` is the ICMP
-   * identifier (bytes 4-5 of an echo / timestamp / information message): the
-   * PacketView does not carry it yet, so until the decoder exposes it callers
-   * pass it (or leave 0, which keys all such ICMP between two hosts together).
-   */
-  onPacket(view: PacketView, tsSec: number, tsNsec: number, icmpId = 0): void {
+  /** One decoded frame with an inner IP header (ICMP flows are keyed by view.icmpId). */
+  onPacket(view: PacketView, tsSec: number, tsNsec: number): void {
     const key = this.key;
-    if (!fillFlowKey(key, view, icmpId)) {
+    if (!fillFlowKey(key, view)) {
       if (view.innerIpVersion !== 0) this.untracked++;
       return;
     }

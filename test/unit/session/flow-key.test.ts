@@ -5,7 +5,7 @@ import { A, B, fill } from './views.js';
 
 const key = (p: Parameters<typeof fill>[1], icmpId = 0) => {
   const k = new FlowKey();
-  expect(fillFlowKey(k, fill(new PacketView(), p), icmpId)).toBe(true);
+  expect(fillFlowKey(k, fill(new PacketView(), { ...p, icmpId }))).toBe(true);
   return k;
 };
 
@@ -51,10 +51,10 @@ describe('flow key', () => {
     const k = new FlowKey();
     const v = fill(new PacketView(), {});
     v.innerFragmentOffset = 1480;
-    expect(fillFlowKey(k, v, 0)).toBe(false);
-    expect(fillFlowKey(k, fill(new PacketView(), { proto: IpProto.GRE }), 0)).toBe(false);
+    expect(fillFlowKey(k, v)).toBe(false);
+    expect(fillFlowKey(k, fill(new PacketView(), { proto: IpProto.GRE }))).toBe(false);
     const none = fill(new PacketView(), {});
     none.innerIpVersion = 0;
-    expect(fillFlowKey(k, none, 0)).toBe(false);
+    expect(fillFlowKey(k, none)).toBe(false);
   });
 });

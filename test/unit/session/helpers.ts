@@ -1,15 +1,14 @@
 /**
  * Test driver for the session layer without the pipeline: decode each frame
  * of a capture with the real decoder and hand it to a SessionTracker, the
- * way src/pipeline.ts will. The ICMP identifier is read from the frame here
- * (the PacketView does not carry it yet).
+ * way src/pipeline.ts does.
  */
 import type { FrameSink } from '../../../src/capture/frame-source.js';
 import { readCaptureFile } from '../../../src/capture/pcap-file-source.js';
 import { makeDecoderConfig } from '../../../src/decode/decoder-config.js';
 import { decodeFrame } from '../../../src/decode/decoder.js';
 import { Outcome } from '../../../src/decode/outcome.js';
-import { IpProto, PacketView } from '../../../src/decode/packet-view.js';
+import { PacketView } from '../../../src/decode/packet-view.js';
 import { CLOSE_REASON_NAMES, INITIATOR_METHOD_NAMES, TCP_STATE_NAMES } from '../../../src/session/tcp-state.js';
 import { FlowRecord, SessionTracker, type SessionTrackerOptions } from '../../../src/session/session-tracker.js';
 
@@ -22,11 +21,7 @@ export class TrackerSink implements FrameSink {
     const view = this.view;
     const outcome = decodeFrame(buf, offset, capturedLength, wireLength, linkType, view, this.config);
     if (outcome !== Outcome.DECODED || view.innerIpVersion === 0) return;
-    let icmpId = 0;
-    if ((view.innerProto === IpProto.ICMP || view.innerProto === IpProto.ICMPV6) && view.l4Offset !== 0 && view.l4Offset + 6 <= buf.length) {
-      icmpId = (buf[view.l4Offset + 4] << 8) | buf[view.l4Offset + 5];
-    }
-    this.tracker.onPacket(view, tsSec, tsNsec, icmpId);
+    this.tracker.onPacket(view, tsSec, tsNsec);
   }
 }
 

@@ -14,9 +14,9 @@ function harness(opts: Omit<SessionTrackerOptions, 'onFlow'> = {}) {
   const records: PlainRecord[] = [];
   const tracker = new SessionTracker({ ...opts, onFlow: (r) => records.push(plainRecord(r)) });
   const view = new PacketView();
-  const send = (us: number, p: Pkt, icmpId = 0) => {
+  const send = (us: number, p: Pkt) => {
     const total = T * 1e6 + us;
-    tracker.onPacket(fill(view, p), Math.floor(total / 1e6), (total % 1e6) * 1000, icmpId);
+    tracker.onPacket(fill(view, p), Math.floor(total / 1e6), (total % 1e6) * 1000);
   };
   // client A:40000 → server B:80
   const c = (us: number, p: Pkt) => send(us, { src: A, dst: B, sp: 40000, dp: 80, ...p });
@@ -138,7 +138,7 @@ describe('SessionTracker: TCP', () => {
     const h = harness();
     h.c(0, { flags: 'S', seq: 1 }); // opening: 60 s
     h.send(0, { proto: IpProto.UDP, sp: 5353, dp: 53 }); // udp: 120 s
-    h.send(0, { proto: IpProto.ICMP, icmpType: 8 }, 7); // icmp: 30 s
+    h.send(0, { proto: IpProto.ICMP, icmpType: 8, icmpId: 7 }); // icmp: 30 s
     h.send(31_000_000, { src: 0x0a000009, dst: B, proto: IpProto.UDP, sp: 1, dp: 2 });
     expect(h.records.map((r) => r.proto)).toEqual([IpProto.ICMP]);
     h.send(61_000_000, { src: 0x0a000009, dst: B, proto: IpProto.UDP, sp: 1, dp: 2 });
@@ -183,9 +183,9 @@ describe('SessionTracker: UDP, ICMP, VNIs, eviction', () => {
 
   it('ICMP echo: request and reply one flow per identifier; the requester initiates', () => {
     const h = harness();
-    h.send(0, { src: A, dst: B, proto: IpProto.ICMP, icmpType: 8, len: 60 }, 0x77);
-    h.send(500, { src: B, dst: A, proto: IpProto.ICMP, icmpType: 0, len: 60 }, 0x77);
-    h.send(1000, { src: A, dst: B, proto: IpProto.ICMP, icmpType: 8, len: 60 }, 0x78);
+    h.send(0, { src: A, dst: B, proto: IpProto.ICMP, icmpType: 8, len: 60, icmpId: 0x77 });
+    h.send(500, { src: B, dst: A, proto: IpProto.ICMP, icmpType: 0, len: 60, icmpId: 0x77 });
+    h.send(1000, { src: A, dst: B, proto: IpProto.ICMP, icmpType: 8, len: 60, icmpId: 0x78 });
     h.tracker.finish();
     expect(h.records).toHaveLength(2);
     const r = h.records.find((x) => x.initiator === '10.0.0.1:119')!;

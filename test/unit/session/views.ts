@@ -18,6 +18,8 @@ export interface Pkt {
   len?: number;
   win?: number;
   icmpType?: number;
+  /** ICMP identifier (bytes 4-5 of the header), 0 when absent. */
+  icmpId?: number;
   v6src?: [number, number, number, number];
   v6dst?: [number, number, number, number];
 }
@@ -62,6 +64,7 @@ export function fill(view: PacketView, p: Pkt): PacketView {
     l4 = 4;
     view.icmpType = p.icmpType ?? 8;
     view.icmpCode = 0;
+    view.icmpId = p.icmpId ?? 0;
   }
   view.payloadLength = len;
   view.innerIpLength = view.innerIpHeaderLength + l4 + len;
