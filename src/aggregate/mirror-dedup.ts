@@ -14,25 +14,44 @@ import { VniPairCounter, type VniPairFigures } from './vni-pair-counter.js';
  * The VNI is not part of it (the copies differ there) and neither is the
  * TTL nor anything outer.
  *
- * The fingerprints of the last RING_SIZE packets sit in a ring of typed
- * arrays (two independent 32-bit hashes, the VNI key, the frame time),
- * written in arrival order, with a hash index over it: `heads[bucket]` is
- * the sequence number of the newest ring entry of that bucket and
- * `prev[slot]` chains to the next older one. An entry is live while the ring
- * has not written over it (sequence > written - RING_SIZE); it matches when
- * both hashes are equal and the two frame times are within the window of
- * each other (either order: time is not strictly monotonic across sources or
- * files). With twice as many buckets as ring entries a chain holds half an
- * entry on average, so the walk does not stop early on time. Nothing is
- * allocated per packet; a new VNI pair allocates its counter row once.
+ * The fingerprints of recent packets (two independent 32-bit hashes, the
+ * VNI key, the frame time) sit in a set-associative table: the first hash
+ * picks one of BUCKETS buckets, and a bucket holds WAYS entries in one
+ * 64-byte cache line (times as float64 in the first 24 bytes, then the two
+ * hashes and the VNI keys as uint32). A lookup therefore touches one cache
+ * line. (It was a ring with a hash-chained index: five typed arrays, up to
+ * five cache misses a packet, and the largest single cost of `vxmon replay`
+ * in a profile: 25 % of its time. A miss here costs 110-290 ns.) An entry
+ * matches when both hashes are equal and the two frame times are within the
+ * window of each other (either order: time is not strictly monotonic across
+ * sources or files). A new packet takes an empty way of its bucket, else
+ * the way with the oldest time. Nothing is allocated per packet; a new VNI
+ * pair allocates its counter row once.
  *
- * RING_SIZE bounds how many packets the window can hold: 2^17 entries are
- * 5 ms at 26 M frames/s, far beyond what one core decodes. A packet whose
- * twin was pushed out of the ring is not recognised (never a false match).
+ * How long an entry stays: until WAYS newer packets land in its bucket.
+ * 2^15 buckets (2 MiB, 98,304 entries) is a trade: measured on the bench
+ * capture, detection ran at 1.62-1.66 M frames/s with 2^17 buckets (8 MiB,
+ * out of cache), 1.92-2.06 with 2^15 and 2.14-2.16 with 2^13. With 2^15, a
+ * packet is pushed out before a twin that trails it by the whole 5 ms window
+ * with a probability of about 1 in 1,500 at 1 M frames/s (5,000 packets in
+ * the window, 0.15 per bucket; Poisson, three or more newer ones) and 1 in 90
+ * at 3 M frames/s; twins usually trail by far less than the window. A packet
+ * whose twin was pushed out is not recognised: the copy is counted as a
+ * packet of its own, as without detection (never a false match).
  */
-const RING_BITS = 17;
-const RING_SIZE = 1 << RING_BITS;
-const BUCKET_BITS = RING_BITS + 1; // at most half the buckets in use: short chains
+const BUCKET_BITS = 15;
+const BUCKETS = 1 << BUCKET_BITS;
+const enum Way {
+  COUNT = 3,
+  /** Bucket b's row: float64 [8b, 8b + 3) times; uint32 [16b + 6, +3) hash A, [16b + 9, +3) hash B, [16b + 12, +3) VNI key. */
+  F64_PER_BUCKET = 8,
+  U32_PER_BUCKET = 16,
+  HASH_A = 6,
+  HASH_B = 9,
+  VNI_KEY = 12,
+}
+/** No VNI key reaches this (tunnel type < 2^8, VNI < 2^24): marks an empty way. */
+const EMPTY = 0xffffffff;
 
 /**
  * Default window, 5 ms. The two copies of one packet are taken by the two
@@ -59,22 +78,23 @@ export class MirrorDedup {
 
   readonly windowSeconds: number;
   private readonly windowUs: number;
-  private readonly fpA = new Uint32Array(RING_SIZE);
-  private readonly fpB = new Uint32Array(RING_SIZE);
-  private readonly vniKey = new Uint32Array(RING_SIZE);
-  private readonly timeUs = new Float64Array(RING_SIZE);
-  private readonly prev = new Float64Array(RING_SIZE);
-  private readonly heads = new Float64Array(1 << BUCKET_BITS).fill(-1);
+  /** The buckets, 64 bytes each (2 MiB), seen as float64 (times) and as uint32 (hashes, VNI keys). */
+  private readonly times: Float64Array;
+  private readonly words32: Uint32Array;
   /** Scratch for one fingerprint's words (at most 15). */
   private readonly words = new Uint32Array(16);
-  /** Ring entries written so far (the next entry's sequence number). */
-  private written = 0;
 
   /** `folder`: pairs are counted under the VNIs' folded keys (--max-vnis), as every per-VNI figure. */
   constructor(windowSeconds: number = DEFAULT_DEDUP_WINDOW_SECONDS, folder: VniFolder = new VniFolder()) {
     this.pairCounter = new VniPairCounter(folder, true);
     this.windowSeconds = windowSeconds;
     this.windowUs = windowSeconds * 1e6;
+    const table = new ArrayBuffer(BUCKETS * 64);
+    this.times = new Float64Array(table);
+    this.words32 = new Uint32Array(table);
+    for (let b = 0; b < BUCKETS; b++) {
+      for (let i = 0; i < Way.COUNT; i++) this.words32[b * Way.U32_PER_BUCKET + Way.VNI_KEY + i] = EMPTY;
+    }
   }
 
   /**
@@ -151,30 +171,41 @@ export class MirrorDedup {
 
     const key = view.tunnelType * 0x1000000 + view.vni;
     const bucket = a >>> (32 - BUCKET_BITS);
-    const oldest = this.written - RING_SIZE; // sequences at or below this were written over
+    const t = this.times;
+    const u = this.words32;
+    const tb = bucket * Way.F64_PER_BUCKET;
+    const ub = bucket * Way.U32_PER_BUCKET;
     const windowUs = this.windowUs;
     let dup = false;
-    for (let seq = this.heads[bucket]; seq > oldest && seq >= 0; ) {
-      const slot = seq & (RING_SIZE - 1);
-      // Either order in time: sources that interleave (several live ones, or files) are not strictly monotonic.
-      const dt = nowUs - this.timeUs[slot];
-      if (this.fpA[slot] === a && this.fpB[slot] === b && dt <= windowUs && dt >= -windowUs) {
-        this.duplicates++;
-        this.pairCounter.add(this.vniKey[slot], key);
-        dup = true;
-        break;
+    // The way to write: an empty one, else the oldest.
+    let victim = 0;
+    let victimTime = Infinity;
+    for (let i = 0; i < Way.COUNT; i++) {
+      const k = u[ub + Way.VNI_KEY + i];
+      if (k === EMPTY) {
+        if (victimTime !== -Infinity) {
+          victim = i;
+          victimTime = -Infinity;
+        }
+        continue;
       }
-      seq = this.prev[slot];
+      const then = t[tb + i];
+      // Either order in time: sources that interleave (several live ones, or files) are not strictly monotonic.
+      const dt = nowUs - then;
+      if (!dup && u[ub + Way.HASH_A + i] === a && u[ub + Way.HASH_B + i] === b && dt <= windowUs && dt >= -windowUs) {
+        this.duplicates++;
+        this.pairCounter.add(k, key);
+        dup = true;
+      }
+      if (then < victimTime) {
+        victim = i;
+        victimTime = then;
+      }
     }
-
-    const seq = this.written++;
-    const slot = seq & (RING_SIZE - 1);
-    this.fpA[slot] = a;
-    this.fpB[slot] = b;
-    this.vniKey[slot] = key;
-    this.timeUs[slot] = nowUs;
-    this.prev[slot] = this.heads[bucket];
-    this.heads[bucket] = seq;
+    t[tb + victim] = nowUs;
+    u[ub + Way.HASH_A + victim] = a;
+    u[ub + Way.HASH_B + victim] = b;
+    u[ub + Way.VNI_KEY + victim] = key;
     return dup;
   }
 
