@@ -13,7 +13,7 @@
  *      decoded (VNI 4012345), 72 tunnel_vni_not_allowed;
  *   3. after SIGHUP with the lists removed: 132 more decoded.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { udpPayloads } from './pcap-payloads.js';
+import { attachDaemon, stopDaemon, type Daemon } from './daemon-process.js';
+import { sample as exposed } from './exposition.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
@@ -28,9 +30,9 @@ const UDP_PORT = 24794;
 const tmp = mkdtempSync(join(tmpdir(), 'vxmon-allow-'));
 const CONFIG = join(tmp, 'vxmon.yml');
 
+/** One series' value, 0 when vxmon does not expose it (yet). */
 function sample(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
-  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+  return exposed(text, series) ?? 0;
 }
 
 function writeConfig(extra: string): void {
@@ -38,39 +40,20 @@ function writeConfig(extra: string): void {
 }
 
 describe('allow lists on a live UDP socket, reloaded on SIGHUP', () => {
-  let vxmon: ChildProcess;
-  let out = '';
-  let port = 0;
+  let d: Daemon;
   const payloads = udpPayloads(join(ROOT, 'pcaps/crafted/aws-multi-vni.pcap'));
 
   beforeAll(async () => {
     writeConfig('allow_source: [10.0.0.0/8]\n');
-    vxmon = spawn(process.execPath, [CLI, 'run', '--config', CONFIG], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    vxmon.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      vxmon.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /"address":"127\.0\.0\.1:(\d+)"[^\n]*"msg":"serving \/metrics"/.exec(out);
-        if (m && port === 0) {
-          port = Number(m[1]);
-          resolve();
-        }
-      });
-      vxmon.once('exit', (code) => reject(new Error(`vxmon exited ${code}: ${err}`)));
-    });
+    d = await attachDaemon(spawn(process.execPath, [CLI, 'run', '--config', CONFIG], { stdio: ['ignore', 'pipe', 'pipe'] }));
   }, 30_000);
   afterAll(async () => {
-    if (vxmon && vxmon.exitCode === null) {
-      const exited = new Promise((r) => vxmon.once('exit', r));
-      vxmon.kill('SIGTERM');
-      await exited;
-    }
+    if (d) await stopDaemon(d);
     rmSync(tmp, { recursive: true, force: true });
   });
 
   async function metrics(): Promise<string> {
-    return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    return (await fetch(`http://127.0.0.1:${d.webPort}/metrics`)).text();
   }
   async function sendAllAndWait(expectedFrames: number): Promise<string> {
     const sender = createSocket('udp4');
@@ -87,12 +70,12 @@ describe('allow lists on a live UDP socket, reloaded on SIGHUP', () => {
   }
   async function reloadWith(extra: string): Promise<void> {
     writeConfig(extra);
-    const before = (out.match(/configuration reloaded/g) ?? []).length;
-    vxmon.kill('SIGHUP');
-    for (let i = 0; i < 100 && (out.match(/configuration reloaded/g) ?? []).length === before; i++) {
+    const before = (d.out().match(/configuration reloaded/g) ?? []).length;
+    d.child.kill('SIGHUP');
+    for (let i = 0; i < 100 && (d.out().match(/configuration reloaded/g) ?? []).length === before; i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect((out.match(/configuration reloaded/g) ?? []).length).toBe(before + 1);
+    expect((d.out().match(/configuration reloaded/g) ?? []).length).toBe(before + 1);
   }
 
   it('a sender outside allow_source: every datagram dropped, no VNI series', async () => {

@@ -14,31 +14,49 @@ export interface Daemon {
   webPort: number;
   /** stdout so far (JSON log lines). */
   out(): string;
+  /** stderr so far. */
+  err(): string;
   metrics(): Promise<string>;
 }
 
+/** The web port of the log line that says vxmon serves /metrics (not any other "address" it logs, such as a UDP socket's). */
+const SERVING = /"address":"127\.0\.0\.1:(\d+)"[^\n]*"msg":"serving \/metrics"/;
+
 /** Starts `vxmon run ARGS` with a web server on a free loopback port; resolves once it serves /metrics. */
-export async function startDaemon(args: string[]): Promise<Daemon> {
-  const child = spawn(process.execPath, [CLI, 'run', '--web.listen-address', '127.0.0.1:0', '--log.summary-interval', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function startDaemon(args: string[]): Promise<Daemon> {
+  return attachDaemon(
+    spawn(process.execPath, [CLI, 'run', '--web.listen-address', '127.0.0.1:0', '--log.summary-interval', '0', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+}
+
+/**
+ * A `vxmon run` the caller spawned (as another user, from another tree, with
+ * a config file...) with stdout and stderr piped: resolves once it logs that
+ * it serves /metrics on a 127.0.0.1 port; kills it and throws if it exits or
+ * has not said so within 15 s.
+ */
+export async function attachDaemon(child: ChildProcess): Promise<Daemon> {
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (err += d));
   const deadline = Date.now() + 15_000;
-  while (!/serving \/metrics/.test(out)) {
+  let m: RegExpExecArray | null;
+  while ((m = SERVING.exec(out)) === null) {
     if (Date.now() > deadline || child.exitCode !== null) {
       child.kill('SIGKILL');
-      throw new Error(`vxmon run did not start: ${out}${err}`);
+      throw new Error(`vxmon run did not start (exit ${child.exitCode}): ${out}${err}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  const webPort = Number(/"address":"127\.0\.0\.1:(\d+)"/.exec(out)![1]);
+  const webPort = Number(m[1]);
   return {
     child,
     webPort,
     out: () => out,
+    err: () => err,
     metrics: async () => {
       const r = await fetch(`http://127.0.0.1:${webPort}/metrics`);
       if (r.status !== 200) throw new Error(`/metrics answered ${r.status}`);
@@ -48,10 +66,7 @@ export async function startDaemon(args: string[]): Promise<Daemon> {
 }
 
 /** The value of one series (`name{labels}` exactly as exposed), or undefined. */
-export function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
+export { sample } from './exposition.js';
 
 /** Sum of every sample of a metric name, whatever its labels. */
 export function sumOf(text: string, name: string): number {

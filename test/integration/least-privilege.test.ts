@@ -15,7 +15,7 @@
  * Skipped with a message when not root or without the cap binding (not
  * under CI=true, where it fails instead).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasTool, MUST_HAVE_TOOLS } from './tools.js';
 import { sample } from './exposition.js';
 import { udpPayloads } from './pcap-payloads.js';
+import { attachDaemon, stopDaemon, type Daemon } from './daemon-process.js';
 
 import { AS_NOBODY, cliForNobody, removeCliCopy } from './as-nobody.js';
 
@@ -64,35 +65,16 @@ if (!canRun && !MUST_HAVE_TOOLS) {
   describe('least privilege', () => it.skip(`skipped: ${why}`, () => {}));
 } else {
   describe('live capture as nobody with only CAP_NET_RAW', () => {
-    let vxmon: ChildProcess;
-    let out = '';
-    let port = 0;
+    let d: Daemon;
     beforeAll(async () => {
-      vxmon = spawn('setpriv', [...asNobodyWith(['net_raw']), process.execPath, ...VXMON_ARGS()], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let err = '';
-      vxmon.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-      await new Promise<void>((resolve, reject) => {
-        vxmon.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /"address":"127\.0\.0\.1:(\d+)"[^\n]*"msg":"serving \/metrics"/.exec(out);
-          if (m && port === 0) {
-            port = Number(m[1]);
-            resolve();
-          }
-        });
-        vxmon.once('exit', (code) => reject(new Error(`vxmon exited ${code}: ${err}`)));
-      });
+      d = await attachDaemon(spawn('setpriv', [...asNobodyWith(['net_raw']), process.execPath, ...VXMON_ARGS()], { stdio: ['ignore', 'pipe', 'pipe'] }));
     }, 30_000);
     afterAll(async () => {
-      if (vxmon && vxmon.exitCode === null) {
-        const exited = new Promise((r) => vxmon.once('exit', r));
-        vxmon.kill('SIGTERM');
-        await exited;
-      }
+      if (d) await stopDaemon(d);
     });
 
     it('runs as nobody with CAP_NET_RAW as its only effective capability', () => {
-      const pid = /"pid":(\d+)/.exec(out)![1];
+      const pid = /"pid":(\d+)/.exec(d.out())![1];
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       const field = (name: string) => new RegExp(`^${name}:\\s+(.+)$`, 'm').exec(status)![1].trim();
       const nobody = spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).stdout.trim();
@@ -113,7 +95,7 @@ if (!canRun && !MUST_HAVE_TOOLS) {
       sender.close();
       let text = '';
       for (let i = 0; i < 100; i++) {
-        text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        text = await (await fetch(`http://127.0.0.1:${d.webPort}/metrics`)).text();
         if ((sample(text, 'vxmon_frames_total') ?? 0) >= 132) break;
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -9,44 +9,30 @@
  *     (pcaps/gen/make-fixtures.mjs), so 13 copies, set aside with --dedup.
  * Ports 26081 and 24799 are this test's own (nothing else on lo uses them).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sample } from './exposition.js';
 import { udpPayloads } from './pcap-payloads.js';
+import { startDaemon, type Daemon } from './daemon-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'dist/cli.js');
 const GENEVE_PORT = 26081;
 const VXLAN_PORT = 24799;
 
 describe('vxmon run: Geneve on a UDP socket, --dedup on another', () => {
-  let vxmon: ChildProcess;
-  let out = '';
-  let port = 0;
+  let d: Daemon;
   beforeAll(async () => {
-    vxmon = spawn(
-      process.execPath,
-      [CLI, 'run', '--listen-udp', `127.0.0.1:${GENEVE_PORT}`, '--listen-udp', `127.0.0.1:${VXLAN_PORT}`,
-        '--geneve-port', String(GENEVE_PORT), '--vxlan-port', `4789,${VXLAN_PORT}`, '--dedup',
-        // Live frames are stamped on arrival, and a loaded machine can stall vxmon between a packet and its copy:
-        // a window far longer than the test keeps the outcome independent of timing.
-        '--dedup-window', '10s',
-        '--web.listen-address', '127.0.0.1:0', '--log.summary-interval', '0'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    vxmon.stdout!.on('data', (d) => (out += d));
-    vxmon.stderr!.on('data', (d) => (out += d));
-    const deadline = Date.now() + 15_000;
-    while (!/serving \/metrics/.test(out)) {
-      if (Date.now() > deadline || vxmon.exitCode !== null) throw new Error(`vxmon did not start: ${out}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    port = Number(/"address":"127\.0\.0\.1:(\d+)"/.exec(out)![1]);
+    d = await startDaemon([
+      '--listen-udp', `127.0.0.1:${GENEVE_PORT}`, '--listen-udp', `127.0.0.1:${VXLAN_PORT}`,
+      '--geneve-port', String(GENEVE_PORT), '--vxlan-port', `4789,${VXLAN_PORT}`, '--dedup',
+      // Live frames are stamped on arrival, and a loaded machine can stall vxmon between a packet and its copy:
+      // a window far longer than the test keeps the outcome independent of timing.
+      '--dedup-window', '10s',
+    ]);
   });
-  afterAll(() => vxmon?.kill('SIGKILL'));
+  afterAll(() => d?.child.kill('SIGKILL'));
 
   it('counts the GWLB session under its mirror VNI and sets the double-mirror copies aside', async () => {
     const geneve = udpPayloads(join(ROOT, 'pcaps/crafted/sessions-gwlb-geneve-vxlan.pcap'));
@@ -61,7 +47,7 @@ describe('vxmon run: Geneve on a UDP socket, --dedup on another', () => {
     let text = '';
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      text = await (await fetch(`http://127.0.0.1:${d.webPort}/metrics`)).text();
       if (sample(text, 'vxmon_frames_total') === 36) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -76,6 +62,6 @@ describe('vxmon run: Geneve on a UDP socket, --dedup on another', () => {
     expect(sample(text, 'vxmon_frames_dropped_total{reason="mirror_duplicate"}')).toBe(13);
     expect(sample(text, 'vxmon_vni_frames_total{tunnel="vxlan",vni="100"}')).toBe(13);
     expect(sample(text, 'vxmon_vni_frames_total{tunnel="vxlan",vni="200"}')).toBeUndefined();
-    expect(out).toMatch(/"tunnel":"geneve"[^\n]*udp socket open|udp socket open[^\n]*"tunnel":"geneve"/);
+    expect(d.out() + d.err()).toMatch(/"tunnel":"geneve"[^\n]*udp socket open|udp socket open[^\n]*"tunnel":"geneve"/);
   });
 });

@@ -9,7 +9,6 @@
  * A port other than 4789 keeps the test apart from anything else on lo.
  * Needs root for libpcap; skipped with a message otherwise (not under CI).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -18,9 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MUST_HAVE_TOOLS } from './tools.js';
 import { sample } from './exposition.js';
 import { udpPayloads } from './pcap-payloads.js';
+import { startDaemon, type Daemon } from './daemon-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'dist/cli.js');
 const PORT = 24789;
 const isRoot = process.getuid?.() === 0;
 let capOk = true;
@@ -36,23 +35,13 @@ if (!canRun && !MUST_HAVE_TOOLS) {
     it.skip(`skipped: ${!isRoot ? 'needs root for libpcap on lo' : 'the cap binding is not built (apt-get install libpcap-dev && npm rebuild cap)'}`, () => {}));
 } else {
   describe('vxmon run on lo: libpcap and the UDP socket count the same datagrams', () => {
-    let vxmon: ChildProcess;
-    let out = '';
-    let port = 0;
+    let d: Daemon;
     beforeAll(async () => {
       expect(isRoot, 'needs root').toBe(true);
       expect(capOk, 'cap not built').toBe(true);
-      vxmon = spawn(process.execPath, [CLI, 'run', '--interface', 'lo', '--vxlan-port', String(PORT), '--listen-udp', `127.0.0.1:${PORT}`,
-        '--web.listen-address', '127.0.0.1:0', '--log.summary-interval', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      vxmon.stdout!.on('data', (d) => (out += d));
-      const deadline = Date.now() + 15_000;
-      while (!/serving \/metrics/.test(out)) {
-        if (Date.now() > deadline || vxmon.exitCode !== null) throw new Error(`vxmon did not start: ${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      port = Number(/"address":"127\.0\.0\.1:(\d+)"/.exec(out)![1]);
+      d = await startDaemon(['--interface', 'lo', '--vxlan-port', String(PORT), '--listen-udp', `127.0.0.1:${PORT}`]);
     });
-    afterAll(() => vxmon?.kill('SIGKILL'));
+    afterAll(() => d?.child.kill('SIGKILL'));
 
     it('exact counts from both sources, and the drop is logged once per reason', async () => {
       const good = udpPayloads(join(ROOT, 'pcaps/crafted/aws-multi-vni.pcap'));
@@ -67,7 +56,7 @@ if (!canRun && !MUST_HAVE_TOOLS) {
         await new Promise<void>((resolve, reject) => sock.send(p, PORT, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
       }
       sock.close();
-      const metrics = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const metrics = async () => (await fetch(`http://127.0.0.1:${d.webPort}/metrics`)).text();
       let text = '';
       const deadline = Date.now() + 10_000;
       while (Date.now() < deadline) {
@@ -84,7 +73,7 @@ if (!canRun && !MUST_HAVE_TOOLS) {
         expect(sample(text, `vxmon_vni_frames_total{tunnel="vxlan",vni="${vni}"}`), vni).toBe(2 * frames);
       }
       // One warning per source for the first drop of each reason (sampling: first 10, so all 3 of each source).
-      const drops = out.split('\n').filter((l) => l.includes('"reason":"vxlan_i_flag_unset"'));
+      const drops = d.out().split('\n').filter((l) => l.includes('"reason":"vxlan_i_flag_unset"'));
       expect(drops).toHaveLength(6);
     });
   });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { attachDaemon, stopDaemon } from './daemon-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const tree = mkdtempSync(join(tmpdir(), 'vxmon-nocap-'));
@@ -41,18 +42,9 @@ describe('without the cap binding', () => {
   });
 
   it('vxmon run --listen-udp still starts, serves and stops', async () => {
-    const child = spawn(process.execPath, [CLI, 'run', '--listen-udp', '127.0.0.1:0', '--web.listen-address', '127.0.0.1:0',
-      '--log.summary-interval', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    const deadline = Date.now() + 15_000;
-    while (!/serving \/metrics/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
-    const port = Number(/"address":"127\.0\.0\.1:(\d+)"/.exec(out)?.[1]);
-    expect((await fetch(`http://127.0.0.1:${port}/-/healthy`)).status).toBe(200);
-    const code = await new Promise((resolve) => {
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    });
-    expect(code).toBe(0);
+    const d = await attachDaemon(spawn(process.execPath, [CLI, 'run', '--listen-udp', '127.0.0.1:0', '--web.listen-address', '127.0.0.1:0',
+      '--log.summary-interval', '0'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    expect((await fetch(`http://127.0.0.1:${d.webPort}/-/healthy`)).status).toBe(200);
+    expect(await stopDaemon(d)).toBe(0);
   });
 });

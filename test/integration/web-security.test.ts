@@ -12,7 +12,7 @@
  * Ports: the daemons listen for VXLAN on 127.0.0.1:24791-24793 (this
  * branch's range; no traffic is sent there) and serve the web on a free port.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasTool, MUST_HAVE_TOOLS } from './tools.js';
+import { startDaemon, stopDaemon, type Daemon } from './daemon-process.js';
 
 import { AS_NOBODY, cliForNobody, removeCliCopy } from './as-nobody.js';
 
@@ -33,42 +34,6 @@ const WRONG_PASSWORD = 'wrong-pass-7f3a';
 const tmp = mkdtempSync(join(tmpdir(), 'vxmon-web-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const haveTools = hasTool('curl') && hasTool('openssl', 'version');
-
-interface Daemon {
-  child: ChildProcess;
-  port: number;
-  /** Everything the daemon wrote on stdout (its JSON log) so far. */
-  log: () => string;
-  stop: () => Promise<void>;
-}
-
-/** Starts `vxmon run` on a free web port; resolves once it logs that it serves. */
-function startDaemon(args: string[]): Promise<Daemon> {
-  const child = spawn(process.execPath, [CLI, 'run', '--web.listen-address', '127.0.0.1:0', '--log.summary-interval', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  return new Promise((resolve, reject) => {
-    const onData = () => {
-      const m = /"address":"127\.0\.0\.1:(\d+)"[^\n]*"msg":"serving \/metrics"/.exec(out);
-      if (m) {
-        child.stdout!.off('data', onData);
-        resolve({ child, port: Number(m[1]), log: () => out, stop });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`vxmon run exited ${code}: ${err}${out}`)));
-  });
-}
 
 interface CurlResult {
   exit: number;
@@ -129,9 +94,11 @@ if (!haveTools && !MUST_HAVE_TOOLS) {
     beforeAll(async () => {
       const web = writeFile('web-tls.yml', `tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\nbasic_auth_users:\n  prometheus: ${HASH}\n`);
       d = await startDaemon(['--listen-udp', '127.0.0.1:24791', '--web.config.file', web]);
-      base = `https://127.0.0.1:${d.port}`;
+      base = `https://127.0.0.1:${d.webPort}`;
     });
-    afterAll(() => d?.stop());
+    afterAll(async () => {
+      if (d) await stopDaemon(d);
+    });
 
     it('the right password over TLS: 200 on every endpoint', () => {
       const auth = ['--cacert', cert, '-u', `prometheus:${PASSWORD}`];
@@ -161,7 +128,7 @@ if (!haveTools && !MUST_HAVE_TOOLS) {
       expect(wrong.status).toBe(401);
       expect(wrong.headers).toMatch(/^www-authenticate: Basic/im);
       expect(curl(['--cacert', cert, '-u', `mallory:${PASSWORD}`, `${base}/metrics`]).status).toBe(401);
-      const refusals = () => d.log().split('\n').filter((l) => l.includes('basic auth failed'));
+      const refusals = () => d.out().split('\n').filter((l) => l.includes('basic auth failed'));
       await eventually(() => refusals().length >= 2); // pino writes asynchronously
       const lines = refusals().map((l) => JSON.parse(l));
       expect(lines).toEqual(
@@ -170,13 +137,13 @@ if (!haveTools && !MUST_HAVE_TOOLS) {
           expect.objectContaining({ level: 40, component: 'web', reason: 'unknown user', user: 'mallory' }),
         ]),
       );
-      expect(d.log()).not.toContain(WRONG_PASSWORD);
-      expect(d.log()).not.toContain(PASSWORD);
-      expect(d.log()).not.toContain('CCCCCCCC');
+      expect(d.out()).not.toContain(WRONG_PASSWORD);
+      expect(d.out()).not.toContain(PASSWORD);
+      expect(d.out()).not.toContain('CCCCCCCC');
     });
 
     it('plain HTTP to the TLS port gets no answer; an unknown CA is refused by curl', () => {
-      const plain = curl(['-u', `prometheus:${PASSWORD}`, `http://127.0.0.1:${d.port}/metrics`]);
+      const plain = curl(['-u', `prometheus:${PASSWORD}`, `http://127.0.0.1:${d.webPort}/metrics`]);
       expect(plain.status).not.toBe(200);
       expect(plain.exit).not.toBe(0);
       expect(plain.body).not.toMatch(/vxmon_/);
@@ -186,7 +153,7 @@ if (!haveTools && !MUST_HAVE_TOOLS) {
 
     it('a client that connects and never starts the TLS handshake is cut off by the server', async () => {
       // The daemon runs with the default 5 s headers timeout, which is also its TLS handshake timeout.
-      const socket = connect(d.port, '127.0.0.1');
+      const socket = connect(d.webPort, '127.0.0.1');
       socket.resume(); // read, so the server's FIN is seen
       await new Promise<void>((resolve) => socket.on('close', () => resolve()));
       expect(socket.destroyed).toBe(true);
@@ -226,9 +193,11 @@ if (!haveTools && !MUST_HAVE_TOOLS) {
       sh(['req', '-x509', ...ec, '-days', '1', '-subj', '/CN=stranger', '-keyout', 'stranger.key', '-out', 'stranger.crt']);
       const web = writeFile('web-mtls.yml', 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n  min_version: TLS13\n');
       d = await startDaemon(['--listen-udp', '127.0.0.1:24795', '--web.config.file', web]);
-      base = `https://127.0.0.1:${d.port}`;
+      base = `https://127.0.0.1:${d.webPort}`;
     });
-    afterAll(() => d?.stop());
+    afterAll(async () => {
+      if (d) await stopDaemon(d);
+    });
 
     it('a client certificate signed by client_ca_file gets in; none or another one does not', () => {
       const ok = curl(['--cacert', cert, '--cert', join(tmp, 'client.crt'), '--key', join(tmp, 'client.key'), `${base}/metrics`]);
@@ -281,15 +250,17 @@ if (!haveTools && !MUST_HAVE_TOOLS) {
         '--web.headers-timeout', '1s', '--web.request-timeout', '2s', '--web.keep-alive-timeout', '1s',
       ]);
     });
-    afterAll(() => d?.stop());
+    afterAll(async () => {
+      if (d) await stopDaemon(d);
+    });
 
     it('headers over 8 KiB: 431', () => {
-      expect(curl(['-H', `X-Big: ${'a'.repeat(10_000)}`, `http://127.0.0.1:${d.port}/metrics`]).status).toBe(431);
-      expect(curl(['-H', `X-Small: ${'a'.repeat(1_000)}`, `http://127.0.0.1:${d.port}/metrics`]).status).toBe(200);
+      expect(curl(['-H', `X-Big: ${'a'.repeat(10_000)}`, `http://127.0.0.1:${d.webPort}/metrics`]).status).toBe(431);
+      expect(curl(['-H', `X-Small: ${'a'.repeat(1_000)}`, `http://127.0.0.1:${d.webPort}/metrics`]).status).toBe(200);
     });
 
     it('a request body over 4 KiB: 413, whether its length is declared or chunked', () => {
-      const url = `http://127.0.0.1:${d.port}/-/reload`;
+      const url = `http://127.0.0.1:${d.webPort}/-/reload`;
       const big = writeFile('body-5000', 'x'.repeat(5000));
       const small = writeFile('body-100', 'x'.repeat(100));
       const declared = curl(['--data-binary', `@${big}`, url]);
@@ -300,7 +271,7 @@ if (!haveTools && !MUST_HAVE_TOOLS) {
     });
 
     it('a client that sends half its headers is cut off by the server', async () => {
-      const socket = connect(d.port, '127.0.0.1');
+      const socket = connect(d.webPort, '127.0.0.1');
       let received = '';
       socket.on('data', (b) => (received += b.toString()));
       socket.write('GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n'); // no blank line: the headers never end
@@ -310,7 +281,7 @@ if (!haveTools && !MUST_HAVE_TOOLS) {
     }, 30_000);
 
     it('a client that connects and sends nothing is cut off by the server', async () => {
-      const socket = connect(d.port, '127.0.0.1');
+      const socket = connect(d.webPort, '127.0.0.1');
       let received = '';
       socket.on('data', (b) => (received += b.toString()));
       await new Promise<void>((resolve) => socket.on('close', () => resolve()));
@@ -318,7 +289,7 @@ if (!haveTools && !MUST_HAVE_TOOLS) {
     }, 30_000);
 
     it('an idle kept-alive connection is closed by the server after its request', async () => {
-      const socket = connect(d.port, '127.0.0.1');
+      const socket = connect(d.webPort, '127.0.0.1');
       let received = '';
       socket.on('data', (b) => (received += b.toString()));
       socket.write('GET /-/healthy HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
