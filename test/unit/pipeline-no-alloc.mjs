@@ -17,8 +17,8 @@
 // --sessions adds a SessionTracker to the pipeline
 // (lookup, counters, TCP analysis, and the timeouts, closes and re-inserts that
 // frame time moving ~1 s per 1,024 frames causes), and prints its figures.
-import { readFileSync } from 'node:fs';
-import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
+import { classicPcapRecords, watchGc } from './alloc-probe-support.mjs';
 
 const args = process.argv.slice(2);
 const file = args[0];
@@ -47,20 +47,7 @@ function newPipeline() {
   return p;
 }
 
-// Classic little-endian pcap only: 24-byte global header, 16-byte record headers.
-const buf = readFileSync(file);
-const linkType = buf.readUInt32LE(20);
-const offsets = [];
-const lengths = [];
-for (let o = 24; o + 16 <= buf.length; ) {
-  const caplen = buf.readUInt32LE(o + 8);
-  offsets.push(o + 16);
-  lengths.push(caplen);
-  o += 16 + caplen;
-}
-const off = Int32Array.from(offsets);
-const len = Int32Array.from(lengths);
-const count = off.length;
+const { buf, linkType, off, len, count } = classicPcapRecords(file);
 let kept = null;
 
 function run(p, n) {
@@ -78,28 +65,23 @@ function run(p, n) {
 run(newPipeline(), 300_000); // warm up the compiler
 const pipeline = newPipeline();
 // Every VNI row exists before the measured run. With --dedup the measured pipeline itself runs longer
-// first: its ring fills and its pair table settles (the first 300 k frames compile late paths, not per frame).
+// first: its table fills and its pair table settles (the first 300 k frames compile late paths, not per frame).
 run(pipeline, withDedup ? 300_000 : count);
 
-const gcStarts = [];
-const observer = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcStarts.push(e.startTime);
-});
-observer.observe({ entryTypes: ['gc'] });
+const gc = watchGc();
 globalThis.gc();
 const before = process.memoryUsage().heapUsed;
 const t0 = performance.now();
 run(pipeline, iterations);
 const t1 = performance.now();
 const after = process.memoryUsage().heapUsed;
-await new Promise((resolve) => setTimeout(resolve, 50));
-observer.disconnect();
+const gcDuringLoop = await gc.between(t0, t1);
 
 process.stdout.write(
   JSON.stringify({
     iterations,
     control,
-    gcDuringLoop: gcStarts.filter((t) => t >= t0 && t <= t1).length,
+    gcDuringLoop,
     heapGrowthDuringLoop: after - before,
     frames: pipeline.decoderStats.frames,
     outcomes: pipeline.decoderStats.outcomes(),

@@ -4,9 +4,9 @@
  * multi-VNI AWS capture through one Pipeline start no garbage collection. The probe runs in its own
  * `node --expose-gc` process against dist/ (`npm test` builds it first).
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runAllocProbe } from './alloc-probe.js';
 
 const SCRIPT = fileURLToPath(new URL('./pipeline-no-alloc.mjs', import.meta.url));
 const CAPTURE = fileURLToPath(new URL('../../pcaps/crafted/aws-multi-vni.pcap', import.meta.url));
@@ -19,23 +19,8 @@ const ITERATIONS = 1_000_000;
  */
 const HEAP_GROWTH_BOUND = 1024 * 1024;
 
-/**
- * Optimizing compiles happen on the main thread, during the warm-up: with
- * the default background compiles, a loaded machine could still be running
- * unoptimized code (which boxes every uint32 of 2^31 or more) in the
- * measured loop, and the probe then saw garbage collections the optimized
- * decoder never causes (a CI flake).
- */
-const PROBE_FLAGS = ['--expose-gc', '--no-concurrent-recompilation', '--no-concurrent-osr'];
-
 function probe(extra: string[] = []) {
-  const r = spawnSync(process.execPath, [...PROBE_FLAGS, SCRIPT, CAPTURE, '--iterations', String(ITERATIONS), ...extra], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  expect(r.stderr).toBe('');
-  expect(r.status).toBe(0);
-  return JSON.parse(r.stdout);
+  return runAllocProbe(SCRIPT, [CAPTURE, '--iterations', String(ITERATIONS), ...extra]);
 }
 
 describe('Pipeline.onFrame allocates nothing per frame', () => {

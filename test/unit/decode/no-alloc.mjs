@@ -18,7 +18,8 @@
 // --control adds one `subarray()` per frame, the allocation our hot-path rules
 // forbid, to show that this probe does see allocation.
 import { readFileSync } from 'node:fs';
-import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
+import { watchGc } from '../alloc-probe-support.mjs';
 
 if (typeof globalThis.gc !== 'function') {
   console.error('run with node --expose-gc');
@@ -68,11 +69,7 @@ run(200_000);
 run(200_000);
 outcomes.fill(0);
 
-const gcStarts = [];
-const observer = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcStarts.push(e.startTime);
-});
-observer.observe({ entryTypes: ['gc'] });
+const gc = watchGc();
 
 globalThis.gc();
 globalThis.gc();
@@ -84,9 +81,7 @@ const after = process.memoryUsage().heapUsed;
 globalThis.gc();
 const retained = process.memoryUsage().heapUsed;
 
-// gc entries are delivered asynchronously; let them arrive.
-await new Promise((resolve) => setTimeout(resolve, 50));
-observer.disconnect();
+const gcDuringLoop = await gc.between(t0, t1);
 
 const byCode = {};
 outcomes.forEach((n, code) => {
@@ -99,7 +94,7 @@ process.stdout.write(
     frames: count,
     heapGrowthDuringLoop: after - before,
     heapRetained: retained - before,
-    gcDuringLoop: gcStarts.filter((t) => t >= t0 && t <= t1).length,
+    gcDuringLoop,
     nsPerFrame: ((t1 - t0) * 1e6) / iterations,
     framesPerSecond: Math.round(iterations / ((t1 - t0) / 1000)),
     outcomes: byCode,

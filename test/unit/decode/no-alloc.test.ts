@@ -4,10 +4,10 @@
  * `node --expose-gc` process against the compiled decoder in dist/ (`npm test`
  * builds it first; by hand, `npm run build`).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runAllocProbe } from '../alloc-probe.js';
 import { LinkType } from '../../../src/capture/frame-source.js';
 import { Outcome } from '../../../src/decode/outcome.js';
 import * as F from './fixtures.js';
@@ -51,25 +51,9 @@ interface ProbeResult {
   outcomes: Record<string, number>;
 }
 
-/**
- * Optimizing compiles happen on the main thread, during the warm-up: with
- * the default background compiles, a loaded machine could still be running
- * unoptimized code (which boxes every uint32 of 2^31 or more) in the
- * measured loop, and the probe then saw garbage collections the optimized
- * decoder never causes (a CI flake).
- */
-const PROBE_FLAGS = ['--expose-gc', '--no-concurrent-recompilation', '--no-concurrent-osr'];
-
 function probe(extra: string[] = []): ProbeResult {
   const input = JSON.stringify(MIX.map(([frame, linkType]) => ({ hex: frame.toString('hex'), linkType })));
-  const r = spawnSync(process.execPath, [...PROBE_FLAGS, SCRIPT, '--iterations', String(ITERATIONS), ...extra], {
-    input,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  expect(r.stderr).toBe('');
-  expect(r.status).toBe(0);
-  return JSON.parse(r.stdout) as ProbeResult;
+  return runAllocProbe<ProbeResult>(SCRIPT, ['--iterations', String(ITERATIONS), ...extra], input);
 }
 
 describe('decodeFrame allocates nothing per frame', () => {

@@ -9,8 +9,8 @@
 // frame is due at once (the pacer's clock is read per frame, but no timer is
 // needed). Prints JSON: gcDuringLoop, heapGrowthDuringLoop, frames, and the
 // per-VNI frame totals. --control allocates one small object per frame.
-import { readFileSync } from 'node:fs';
-import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
+import { classicPcapRecords, watchGc } from '../alloc-probe-support.mjs';
 
 const args = process.argv.slice(2);
 const file = args[0];
@@ -22,20 +22,7 @@ const { makeDecoderConfig } = await import(new URL('decode/decoder-config.js', d
 const { FrameQueue } = await import(new URL('export/frame-queue.js', dist).href);
 const { Pacer } = await import(new URL('export/replay-pace.js', dist).href);
 
-// Classic little-endian pcap only: 24-byte global header, 16-byte record headers.
-const buf = readFileSync(file);
-const linkType = buf.readUInt32LE(20);
-const offsets = [];
-const lengths = [];
-for (let o = 24; o + 16 <= buf.length; ) {
-  const caplen = buf.readUInt32LE(o + 8);
-  offsets.push(o + 16);
-  lengths.push(caplen);
-  o += 16 + caplen;
-}
-const off = Int32Array.from(offsets);
-const len = Int32Array.from(lengths);
-const count = off.length;
+const { buf, linkType, off, len, count } = classicPcapRecords(file);
 let kept = null;
 
 function run(queue, pacer, pipeline, n) {
@@ -63,26 +50,21 @@ const queue = new FrameQueue();
 const pacer = args.includes('--no-pacer') ? null : new Pacer(1e6);
 run(queue, pacer, pipeline, 300_000); // every VNI row exists, the queue has its size, the loop is compiled for these objects
 
-const gcStarts = [];
-const observer = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcStarts.push(e.startTime);
-});
-observer.observe({ entryTypes: ['gc'] });
+const gc = watchGc();
 globalThis.gc();
 const before = process.memoryUsage().heapUsed;
 const t0 = performance.now();
 const waited = run(queue, pacer, pipeline, iterations);
 const t1 = performance.now();
 const after = process.memoryUsage().heapUsed;
-await new Promise((resolve) => setTimeout(resolve, 50));
-observer.disconnect();
+const gcDuringLoop = await gc.between(t0, t1);
 
 process.stdout.write(
   JSON.stringify({
     iterations,
     control,
     waited,
-    gcDuringLoop: gcStarts.filter((t) => t >= t0 && t <= t1).length,
+    gcDuringLoop,
     heapGrowthDuringLoop: after - before,
     frames: pipeline.decoderStats.frames,
     decoded: pipeline.decoderStats.byOutcome[0],

@@ -2,24 +2,18 @@
  * The paced replay's per-frame path (copy into the FrameQueue, ask the Pacer
  * whether the frame is due, deliver it to the Pipeline) allocates nothing:
  * 1 M frames of the crafted multi-VNI capture start no garbage collection.
- * The probe runs in its own `node --expose-gc` process against dist/.
+ * The probe runs in its own `node --expose-gc` process against dist/ (alloc-probe.ts).
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runAllocProbe } from '../alloc-probe.js';
 
 const SCRIPT = fileURLToPath(new URL('./frame-queue-no-alloc.mjs', import.meta.url));
 const CAPTURE = fileURLToPath(new URL('../../../pcaps/crafted/aws-multi-vni.pcap', import.meta.url));
 const ITERATIONS = 1_000_000;
 
 function probe(extra: string[] = []) {
-  const r = spawnSync(process.execPath, ['--expose-gc', SCRIPT, CAPTURE, '--iterations', String(ITERATIONS), ...extra], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  expect(r.stderr).toBe('');
-  expect(r.status).toBe(0);
-  return JSON.parse(r.stdout);
+  return runAllocProbe(SCRIPT, [CAPTURE, '--iterations', String(ITERATIONS), ...extra]);
 }
 
 describe('FrameQueue + Pacer + Pipeline allocate nothing per frame', () => {
