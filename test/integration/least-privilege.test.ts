@@ -17,12 +17,11 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasTool, MUST_HAVE_TOOLS } from './tools.js';
+import { hasTool, MUST_HAVE_TOOLS, capBuilt } from './tools.js';
 import { sample } from './exposition.js';
 import { udpPayloads } from './pcap-payloads.js';
 import { attachDaemon, stopDaemon, type Daemon } from './daemon-process.js';
@@ -33,12 +32,7 @@ afterAll(removeCliCopy);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PORT = 24790;
 const isRoot = process.getuid?.() === 0;
-let capOk = true;
-try {
-  createRequire(import.meta.url)('cap');
-} catch {
-  capOk = false;
-}
+const capOk = capBuilt();
 const haveSetpriv = hasTool('setpriv');
 const canRun = isRoot && capOk && haveSetpriv;
 

@@ -13,13 +13,12 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { createSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
-import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MUST_HAVE_TOOLS } from './tools.js';
+import { MUST_HAVE_TOOLS, capBuilt } from './tools.js';
 import { canMakeNetns, makeTestNet, type TestNet } from './netns.js';
 import { sample } from './exposition.js';
 
@@ -29,12 +28,7 @@ const N = 20; // datagrams echoed over VNI 42
 const M = 15; // datagrams sent one way over VNI 43
 
 const netOk = canMakeNetns();
-let capOk = true;
-try {
-  createRequire(import.meta.url)('cap');
-} catch {
-  capOk = false;
-}
+const capOk = capBuilt();
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
   const deadline = Date.now() + ms;

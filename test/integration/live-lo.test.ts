@@ -10,11 +10,10 @@
  * Needs root for libpcap; skipped with a message otherwise (not under CI).
  */
 import { createSocket } from 'node:dgram';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MUST_HAVE_TOOLS } from './tools.js';
+import { MUST_HAVE_TOOLS, capBuilt } from './tools.js';
 import { sample } from './exposition.js';
 import { udpPayloads } from './pcap-payloads.js';
 import { startDaemon, type Daemon } from './daemon-process.js';
@@ -22,12 +21,7 @@ import { startDaemon, type Daemon } from './daemon-process.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PORT = 24789;
 const isRoot = process.getuid?.() === 0;
-let capOk = true;
-try {
-  createRequire(import.meta.url)('cap');
-} catch {
-  capOk = false;
-}
+const capOk = capBuilt();
 const canRun = isRoot && capOk;
 
 if (!canRun && !MUST_HAVE_TOOLS) {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 
 /**
  * Outside tools some tests need (tshark, promtool, prometheus). Without one,
@@ -10,3 +11,13 @@ export function hasTool(command: string, versionFlag = '--version'): boolean {
 }
 
 export const MUST_HAVE_TOOLS = process.env.CI === 'true';
+
+/** Whether the libpcap binding (npm `cap`, an optional dependency) was built and loads. */
+export function capBuilt(): boolean {
+  try {
+    createRequire(import.meta.url)('cap');
+    return true;
+  } catch {
+    return false;
+  }
+}
