@@ -3,6 +3,7 @@
 // process of their own (alloc-probe.ts starts them).
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
+import v8 from 'node:v8';
 
 /**
  * The records of a classic little-endian pcap (24-byte global header, 16-byte
@@ -37,4 +38,20 @@ export function watchGc() {
       return starts.filter((t) => t >= t0 && t <= t1).length;
     },
   };
+}
+
+/**
+ * Bytes in use in the young generation (where V8 puts every short-lived
+ * object: the garbage a per-frame allocation would leave) and in all other
+ * spaces (old, code, large objects: where compiled code, feedback and
+ * deoptimization data go when the optimizing compiler works late).
+ */
+export function heapUsedBySpace() {
+  let young = 0;
+  let other = 0;
+  for (const s of v8.getHeapSpaceStatistics()) {
+    if (s.space_name === 'new_space' || s.space_name === 'new_large_object_space') young += s.space_used_size;
+    else other += s.space_used_size;
+  }
+  return { young, other };
 }

@@ -21,3 +21,35 @@ export function runAllocProbe<T = any>(script: string, args: string[], input?: s
   expect(r.status).toBe(0);
   return JSON.parse(r.stdout) as T;
 }
+
+/** What every allocation probe prints about its measured run (alloc-probe-support.mjs). */
+export interface AllocFigures {
+  gcDuringLoop: number;
+  heapGrowthDuringLoop: number;
+  youngGrowthDuringLoop: number;
+  otherGrowthDuringLoop: number;
+}
+
+/**
+ * Young-generation growth allowed over a measured run of 1 M frames: 256 KiB. Every short-lived
+ * object lands there first, and none is collected in the run (gcDuringLoop is 0), so one 16-byte
+ * object per frame would be 16 MB here and one per 64 frames 256 KiB. Measured after the warm-up:
+ * 3.4-3.7 KB without sessions, 70 KB with them and with the frame queue (the few functions that
+ * reach the optimizing compiler only inside the run), the same on every run.
+ */
+export const YOUNG_GROWTH_BOUND = 256 * 1024;
+
+/**
+ * Whole-heap growth allowed: 4 MiB, a net for a leak V8 might place straight in old space. The
+ * rest of the heap grows with code, feedback and deoptimization data, however late the compiler
+ * works (16-250 KB measured, more on a loaded machine), and says nothing about allocation per
+ * frame: bounding it at 256 KiB made a CI run fail at 331 KB with no allocation at all.
+ */
+export const HEAP_GROWTH_BOUND = 4 * 1024 * 1024;
+
+/** The measured run allocated nothing per frame: no collection, young generation flat, no leak. */
+export function expectNoAllocation(r: AllocFigures): void {
+  expect(r.gcDuringLoop).toBe(0);
+  expect(r.youngGrowthDuringLoop).toBeLessThan(YOUNG_GROWTH_BOUND);
+  expect(r.heapGrowthDuringLoop).toBeLessThan(HEAP_GROWTH_BOUND);
+}

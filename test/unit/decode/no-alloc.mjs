@@ -12,6 +12,9 @@
 //                         between (a per-frame allocation of even 16 bytes
 //                         would show as ~16 MB for 1 M frames, or as
 //                         scavenges below)
+//   youngGrowthDuringLoop the same for the young generation only, where every
+//                         short-lived object goes; otherGrowthDuringLoop the
+//                         rest (compiled code and feedback)
 //   gcDuringLoop          garbage collections that started during the run
 //   heapRetained          growth that survives a full gc afterwards
 //   nsPerFrame, framesPerSecond, outcomes (code -> count)
@@ -19,7 +22,7 @@
 // forbid, to show that this probe does see allocation.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { watchGc } from '../alloc-probe-support.mjs';
+import { heapUsedBySpace, watchGc } from '../alloc-probe-support.mjs';
 
 if (typeof globalThis.gc !== 'function') {
   console.error('run with node --expose-gc');
@@ -74,10 +77,12 @@ const gc = watchGc();
 globalThis.gc();
 globalThis.gc();
 const before = process.memoryUsage().heapUsed;
+const spacesBefore = heapUsedBySpace();
 const t0 = performance.now();
 run(iterations);
 const t1 = performance.now();
 const after = process.memoryUsage().heapUsed;
+const spacesAfter = heapUsedBySpace();
 globalThis.gc();
 const retained = process.memoryUsage().heapUsed;
 
@@ -93,6 +98,8 @@ process.stdout.write(
     control,
     frames: count,
     heapGrowthDuringLoop: after - before,
+    youngGrowthDuringLoop: spacesAfter.young - spacesBefore.young,
+    otherGrowthDuringLoop: spacesAfter.other - spacesBefore.other,
     heapRetained: retained - before,
     gcDuringLoop,
     nsPerFrame: ((t1 - t0) * 1e6) / iterations,
