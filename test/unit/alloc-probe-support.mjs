@@ -41,17 +41,15 @@ export function watchGc() {
 }
 
 /**
- * Bytes in use in the young generation (where V8 puts every short-lived
- * object: the garbage a per-frame allocation would leave) and in all other
- * spaces (old, code, large objects: where compiled code, feedback and
- * deoptimization data go when the optimizing compiler works late).
+ * Bytes in use in the young generation: where V8 puts every short-lived
+ * object, so the garbage a per-frame allocation would leave. (Compiled code,
+ * feedback and deoptimization data, which grow when the optimizing compiler
+ * works late, go to the other spaces; heapUsed counts both.)
  */
-export function heapUsedBySpace() {
+export function youngGenerationUsed() {
   let young = 0;
-  let other = 0;
   for (const s of v8.getHeapSpaceStatistics()) {
     if (s.space_name === 'new_space' || s.space_name === 'new_large_object_space') young += s.space_used_size;
-    else other += s.space_used_size;
   }
-  return { young, other };
+  return young;
 }

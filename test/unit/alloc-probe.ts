@@ -27,7 +27,6 @@ export interface AllocFigures {
   gcDuringLoop: number;
   heapGrowthDuringLoop: number;
   youngGrowthDuringLoop: number;
-  otherGrowthDuringLoop: number;
 }
 
 /**

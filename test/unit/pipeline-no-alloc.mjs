@@ -7,9 +7,9 @@
 // The capture's records are walked once to find their offsets; then the frames
 // are replayed round-robin from that one Buffer, as a capture chunk holds them.
 // Prints JSON: gcDuringLoop (collections started during the measured run),
-// heapGrowthDuringLoop, youngGrowthDuringLoop and otherGrowthDuringLoop (bytes in
-// use after the run minus before it: the whole heap, the young generation, the
-// rest; heapUsedBySpace in alloc-probe-support.mjs), frames per outcome code and
+// heapGrowthDuringLoop and youngGrowthDuringLoop (bytes in use after the run
+// minus before it: the whole heap, and the young generation alone;
+// alloc-probe-support.mjs), frames per outcome code and
 // per-VNI frame totals. --control allocates one small object per frame, to show
 // the probe sees allocation. --allow-source/--allow-vni install the tunnel allow
 // lists. --datagram feeds each frame from its VXLAN header on (bytes 42.., the
@@ -20,7 +20,7 @@
 // (lookup, counters, TCP analysis, and the timeouts, closes and re-inserts that
 // frame time moving ~1 s per 1,024 frames causes), and prints its figures.
 import { performance } from 'node:perf_hooks';
-import { classicPcapRecords, heapUsedBySpace, watchGc } from './alloc-probe-support.mjs';
+import { classicPcapRecords, watchGc, youngGenerationUsed } from './alloc-probe-support.mjs';
 
 const args = process.argv.slice(2);
 const file = args[0];
@@ -92,12 +92,12 @@ run(pipeline, WARM_UP / 2);
 const gc = watchGc();
 globalThis.gc();
 const before = process.memoryUsage().heapUsed;
-const spacesBefore = heapUsedBySpace();
+const youngBefore = youngGenerationUsed();
 const t0 = performance.now();
 run(pipeline, iterations);
 const t1 = performance.now();
 const after = process.memoryUsage().heapUsed;
-const spacesAfter = heapUsedBySpace();
+const youngAfter = youngGenerationUsed();
 const gcDuringLoop = await gc.between(t0, t1);
 
 process.stdout.write(
@@ -107,8 +107,7 @@ process.stdout.write(
     control,
     gcDuringLoop,
     heapGrowthDuringLoop: after - before,
-    youngGrowthDuringLoop: spacesAfter.young - spacesBefore.young,
-    otherGrowthDuringLoop: spacesAfter.other - spacesBefore.other,
+    youngGrowthDuringLoop: youngAfter - youngBefore,
     frames: pipeline.decoderStats.frames,
     outcomes: pipeline.decoderStats.outcomes(),
     vniFrames: pipeline.vniStats.figures().map((v) => [v.vni, v.frames]),

@@ -13,8 +13,7 @@
 //                         would show as ~16 MB for 1 M frames, or as
 //                         scavenges below)
 //   youngGrowthDuringLoop the same for the young generation only, where every
-//                         short-lived object goes; otherGrowthDuringLoop the
-//                         rest (compiled code and feedback)
+//                         short-lived object goes
 //   gcDuringLoop          garbage collections that started during the run
 //   heapRetained          growth that survives a full gc afterwards
 //   nsPerFrame, framesPerSecond, outcomes (code -> count)
@@ -22,7 +21,7 @@
 // forbid, to show that this probe does see allocation.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { heapUsedBySpace, watchGc } from '../alloc-probe-support.mjs';
+import { watchGc, youngGenerationUsed } from '../alloc-probe-support.mjs';
 
 if (typeof globalThis.gc !== 'function') {
   console.error('run with node --expose-gc');
@@ -77,12 +76,12 @@ const gc = watchGc();
 globalThis.gc();
 globalThis.gc();
 const before = process.memoryUsage().heapUsed;
-const spacesBefore = heapUsedBySpace();
+const youngBefore = youngGenerationUsed();
 const t0 = performance.now();
 run(iterations);
 const t1 = performance.now();
 const after = process.memoryUsage().heapUsed;
-const spacesAfter = heapUsedBySpace();
+const youngAfter = youngGenerationUsed();
 globalThis.gc();
 const retained = process.memoryUsage().heapUsed;
 
@@ -98,8 +97,7 @@ process.stdout.write(
     control,
     frames: count,
     heapGrowthDuringLoop: after - before,
-    youngGrowthDuringLoop: spacesAfter.young - spacesBefore.young,
-    otherGrowthDuringLoop: spacesAfter.other - spacesBefore.other,
+    youngGrowthDuringLoop: youngAfter - youngBefore,
     heapRetained: retained - before,
     gcDuringLoop,
     nsPerFrame: ((t1 - t0) * 1e6) / iterations,

@@ -7,11 +7,11 @@
 // The capture's records are queued a capture's worth at a time (as one input
 // chunk is) and then delivered, round-robin, at a speed so high that every
 // frame is due at once (the pacer's clock is read per frame, but no timer is
-// needed). Prints JSON: gcDuringLoop, heapGrowthDuringLoop, youngGrowthDuringLoop,
-// otherGrowthDuringLoop (as pipeline-no-alloc.mjs), frames, and the
+// needed). Prints JSON: gcDuringLoop, heapGrowthDuringLoop, youngGrowthDuringLoop
+// (as pipeline-no-alloc.mjs), frames, and the
 // per-VNI frame totals. --control allocates one small object per frame.
 import { performance } from 'node:perf_hooks';
-import { classicPcapRecords, heapUsedBySpace, watchGc } from '../alloc-probe-support.mjs';
+import { classicPcapRecords, watchGc, youngGenerationUsed } from '../alloc-probe-support.mjs';
 
 const args = process.argv.slice(2);
 const file = args[0];
@@ -61,12 +61,12 @@ run(queue, pacer, pipeline, 150_000);
 const gc = watchGc();
 globalThis.gc();
 const before = process.memoryUsage().heapUsed;
-const spacesBefore = heapUsedBySpace();
+const youngBefore = youngGenerationUsed();
 const t0 = performance.now();
 const waited = run(queue, pacer, pipeline, iterations);
 const t1 = performance.now();
 const after = process.memoryUsage().heapUsed;
-const spacesAfter = heapUsedBySpace();
+const youngAfter = youngGenerationUsed();
 const gcDuringLoop = await gc.between(t0, t1);
 
 process.stdout.write(
@@ -76,8 +76,7 @@ process.stdout.write(
     waited,
     gcDuringLoop,
     heapGrowthDuringLoop: after - before,
-    youngGrowthDuringLoop: spacesAfter.young - spacesBefore.young,
-    otherGrowthDuringLoop: spacesAfter.other - spacesBefore.other,
+    youngGrowthDuringLoop: youngAfter - youngBefore,
     frames: pipeline.decoderStats.frames,
     decoded: pipeline.decoderStats.byOutcome[0],
     vniFrames: pipeline.vniStats.figures().map((v) => [v.vni, v.frames]),
