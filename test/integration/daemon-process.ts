@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { until } from './until.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = join(ROOT, 'dist/cli.js');
@@ -42,16 +43,15 @@ export async function attachDaemon(child: ChildProcess): Promise<Daemon> {
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (err += d));
-  const deadline = Date.now() + 15_000;
-  let m: RegExpExecArray | null;
-  while ((m = SERVING.exec(out)) === null) {
-    if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill('SIGKILL');
-      throw new Error(`vxmon run did not start (exit ${child.exitCode}): ${out}${err}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  let webPort: number;
+  try {
+    webPort = Number(
+      await until('vxmon run to serve /metrics', () => SERVING.exec(out)?.[1], { ms: 15_000, every: 50, child, detail: () => out + err }),
+    );
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
   }
-  const webPort = Number(m[1]);
   return {
     child,
     webPort,

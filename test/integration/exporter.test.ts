@@ -18,6 +18,7 @@ import { replay } from '../../src/replay.js';
 import { SessionTracker } from '../../src/session/session-tracker.js';
 import { hasTool, MUST_HAVE_TOOLS } from './tools.js';
 import { sample } from './exposition.js';
+import { until } from './until.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
@@ -39,11 +40,12 @@ async function startServing(capture = CAPTURE): Promise<{ port: number; child: C
   children.push(child);
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
-  const deadline = Date.now() + 20_000;
-  while (!/replay finished/.test(err)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`vxmon did not start serving: ${err}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await until('vxmon to finish its replay and serve', () => (/replay finished/.test(err) ? true : undefined), {
+    ms: 20_000,
+    every: 50,
+    child,
+    detail: () => err,
+  });
   const port = Number(/http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(err)![1]);
   return { port, child, stderr: () => err };
 }

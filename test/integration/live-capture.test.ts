@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MUST_HAVE_TOOLS, capBuilt } from './tools.js';
 import { canMakeNetns, makeTestNet, type TestNet } from './netns.js';
 import { sample } from './exposition.js';
+import { until } from './until.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
@@ -29,16 +30,6 @@ const M = 15; // datagrams sent one way over VNI 43
 
 const netOk = canMakeNetns();
 const capOk = capBuilt();
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const suite = describe.skipIf(!netOk.ok && !MUST_HAVE_TOOLS);
 if (!netOk.ok && !MUST_HAVE_TOOLS) {

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sample } from './exposition.js';
+import { until } from './until.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
@@ -41,11 +42,12 @@ async function serving(child: ChildProcess) {
   child.stderr!.on('data', (d) => (io.err += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const listening = /serving http:\/\/127\.0\.0\.1:(\d+)\/metrics/;
-  while (!listening.test(io.err)) {
-    if (child.exitCode !== null) throw new Error(`vxmon exited: ${io.err}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return { io, exited, port: Number(listening.exec(io.err)![1]) };
+  const port = await until('vxmon to serve', () => listening.exec(io.err)?.[1], { child, every: 20, detail: () => io.err });
+  return { io, exited, port: Number(port) };
+}
+
+async function metricsOf(port: number): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
 }
 
 function replayJson(args: string[]): { report: unknown; seconds: number } {
@@ -68,7 +70,7 @@ describe('vxmon replay --pace', () => {
     let readyWhilePartial = '';
     for (;;) {
       const finished = /replay finished/.test(io.err);
-      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const text = await metricsOf(port);
       const frames = sample(text, 'vxmon_frames_total')!;
       seen.push(frames);
       if (frames > 0 && frames < 132 && readyWhilePartial === '') {
@@ -97,11 +99,10 @@ describe('vxmon replay --pace', () => {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const { io, exited, port } = await serving(child);
-    for (;;) {
-      const frames = sample(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), 'vxmon_frames_total')!;
-      if (frames > 0) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until('the first frames', async () => (sample(await metricsOf(port), 'vxmon_frames_total')! > 0 ? true : undefined), {
+      child,
+      every: 50,
+    });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(io.err).toMatch(/replay stopped by a signal/);
@@ -127,10 +128,11 @@ describe('vxmon replay --pace', () => {
     });
     child.stdin!.write(whole.subarray(0, end));
     const { io, exited, port } = await serving(child);
-    while (sample(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), 'vxmon_frames_total') !== 40) {
-      if (child.exitCode !== null) throw new Error(`vxmon exited: ${io.err}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until('40 frames', async () => (sample(await metricsOf(port), 'vxmon_frames_total') === 40 ? true : undefined), {
+      child,
+      every: 50,
+      detail: () => io.err,
+    });
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(io.err).toMatch(/replay stopped by a signal/);

@@ -16,6 +16,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { until } from './until.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
@@ -57,11 +58,12 @@ async function serveAndScrape(capture: string): Promise<{ report: any; metrics: 
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (err += d));
-  const deadline = Date.now() + 30_000;
-  while (!/replay finished/.test(err)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${capture}: vxmon did not finish: ${err}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await until(`${capture}: the replay to finish`, () => (/replay finished/.test(err) ? true : undefined), {
+    ms: 30_000,
+    every: 20,
+    child,
+    detail: () => err,
+  });
   const port = Number(/http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(err)![1]);
   const metrics = parseExposition(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
