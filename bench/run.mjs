@@ -14,6 +14,9 @@
 //                      OpenMetrics, with --scrape-vnis VNIs and --scrape-sessions live sessions
 //   (f) pipeline + double-mirror detection (what vxmon replay/run always do)
 //   (g) pipeline + detection + --dedup (copies end as mirror_duplicate)
+//   (h) C reference    bench/c-reference.c vni: read(2) + VNI counts, in (b)'s rounds
+//   (i) C reference    bench/c-reference.c sessions: (h) + a 5-tuple hash table, in (d)'s rounds
+//                      (both compiled with cc into bench/.cache/; skipped without a compiler)
 // and, as root with cap built, bench/live-lo.mjs: live capture on lo beside tcpdump (bench/LIVE.md).
 //
 // Options: --frames N (1e6) --seed S (1) --runs K (3) --file PATH --sessions N --json
@@ -42,6 +45,29 @@ const TARGET_FULL_FPS = 3e6; // the sessions issue's goal for (d) end to end on 
 // 5/7.5-5/6.5 = 67-77 % of (c), and (d) at 3/7.5-3/6.5 = 40-46 %. (c) runs in the rounds of (b), (d) right
 // after them; the fractions still move with the VM (by about 10 points between two runs of the bench).
 const REFERENCE_PLAIN_LOOP_FPS = [6.5e6, 7.5e6];
+// The issues also quote C loops on their machine: reading plus VNI counts at 7-9 M frames/s, and "a C loop with a
+// simple hash table" at 3.4-6 M/s. (h) and (i) are such loops (bench/c-reference.c), run here in the same rounds, so
+// (b) / (h) and (d) / (i) can be set against 5/9-5/7 and 3/6-3/3.4.
+const REFERENCE_C_VNI_FPS = [7e6, 9e6];
+const REFERENCE_C_SESSIONS_FPS = [3.4e6, 6e6];
+const C_REFERENCE = path.join(path.dirname(fileURLToPath(import.meta.url)), '.cache', 'c-reference');
+
+/** bench/c-reference.c compiled once into bench/.cache/; undefined (and why) without a compiler. */
+function cReference() {
+  const src = fileURLToPath(new URL('./c-reference.c', import.meta.url));
+  if (fs.existsSync(C_REFERENCE) && fs.statSync(C_REFERENCE).mtimeMs >= fs.statSync(src).mtimeMs) return { exe: C_REFERENCE };
+  fs.mkdirSync(path.dirname(C_REFERENCE), { recursive: true });
+  const r = spawnSync('cc', ['-O2', '-o', C_REFERENCE, src], { encoding: 'utf8' });
+  if (r.error) return { why: `no C compiler (cc: ${r.error.code ?? r.error.message})` };
+  return r.status === 0 ? { exe: C_REFERENCE } : { why: `cc failed: ${r.stderr.trim().split('\n')[0]}` };
+}
+
+/** One run of the C reference loop in `mode` ('vni' | 'sessions'): its own timing of the loop, in seconds. */
+function runCReference(exe, mode, file) {
+  const r = spawnSync(exe, [mode, file], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (r.status !== 0) throw new Error(`c-reference ${mode} failed (${r.status ?? r.signal}): ${r.stderr.trim()}`);
+  return JSON.parse(r.stdout);
+}
 
 // `npm run bench -- --overload [--seconds S]`: the overload burst instead (bench/overload.mjs).
 if (process.argv.includes('--overload')) {
@@ -215,6 +241,12 @@ async function main() {
   const layeredSecs = [];
   // (c), the plain loop, runs in the same rounds as (b) and (b'), so that (b) / (c) compares runs minutes apart at most.
   const plainSecs = [];
+  // (h) too, and (i) in (d)'s rounds.
+  const cRef = cReference();
+  const cVniSecs = [];
+  const cSessionSecs = [];
+  let cVni = null;
+  let cSessions = null;
   let plain = null;
   let layeredByVni = null;
   let p = null;
@@ -241,6 +273,10 @@ async function main() {
     t0 = performance.now();
     plain = plainVniCount(file);
     plainSecs.push((performance.now() - t0) / 1000);
+    if (cRef.exe) {
+      cVni = runCReference(cRef.exe, 'vni', file);
+      cVniSecs.push(cVni.seconds);
+    }
   }
   gc();
   const heapRetained = process.memoryUsage().heapUsed;
@@ -268,6 +304,10 @@ async function main() {
     tracker.finish('end_of_capture');
     fullSecs.push((performance.now() - t0) / 1000);
     full = { tracker, pipeline: fp, peakSessions };
+    if (cRef.exe) {
+      cSessions = runCReference(cRef.exe, 'sessions', file);
+      cSessionSecs.push(cSessions.seconds);
+    }
   }
   const sessionFigures = full.tracker.stats.figures();
   const sum = (f) => sessionFigures.reduce((s, x) => s + f(x), 0);
@@ -312,6 +352,12 @@ async function main() {
   // Cross-check: the pipeline's per-VNI frame counts against the plain loop's.
   let agree = plain.byVni.size === pipeByVni.size;
   if (agree) for (const [vni, n] of plain.byVni) if (pipeByVni.get(vni) !== n) { agree = false; break; }
+  // And the C reference's, so that (h) is seen to have done the same counting.
+  let cAgree = null;
+  if (cVni) {
+    const cByVni = Object.entries(cVni.byVni);
+    cAgree = cByVni.length === pipeByVni.size && cByVni.every(([vni, n]) => pipeByVni.get(Number(vni)) === n);
+  }
 
   const result = {
     capture: {
@@ -350,6 +396,17 @@ async function main() {
       pipelineTarget: REFERENCE_PLAIN_LOOP_FPS.map((r) => TARGET_FPS / r).reverse(),
       fullPipelineTarget: REFERENCE_PLAIN_LOOP_FPS.map((r) => TARGET_FULL_FPS / r).reverse(),
     },
+    cReference: cRef.exe
+      ? {
+          vni: { ...summarise(cVniSecs, cVni.frames, fileBytes), perVniAgreesWithPipeline: cAgree },
+          sessions: { ...summarise(cSessionSecs, cSessions.frames, fileBytes), tableEntries: cSessions.entries },
+          // Best over best, and the targets as fractions of the C figures the issues quote.
+          pipelineOfC: Math.min(...cVniSecs) / Math.min(...pipeSecs),
+          fullPipelineOfC: Math.min(...cSessionSecs) / Math.min(...fullSecs),
+          pipelineTarget: REFERENCE_C_VNI_FPS.map((r) => TARGET_FPS / r).reverse(),
+          fullPipelineTarget: REFERENCE_C_SESSIONS_FPS.map((r) => TARGET_FULL_FPS / r).reverse(),
+        }
+      : { skipped: cRef.why },
     fullPipeline: {
       ...summarise(fullSecs, frames, fileBytes),
       targetFramesPerSec: TARGET_FULL_FPS,
@@ -403,6 +460,13 @@ async function main() {
   );
   log(row('(f) (b) + double-mirror detect', result.dedupDetect, `${result.dedupDetect.duplicates} copies in ${result.dedupDetect.pairs} VNI pairs`));
   log(row('(g) (f) + --dedup', result.dedupDrop, `${result.dedupDrop.duplicates} copies set aside`));
+  const cr = result.cReference;
+  if (cr.skipped) {
+    log(`(h), (i) C reference loops: skipped, ${cr.skipped}`);
+  } else {
+    log(row('(h) C: read + VNI', cr.vni, `bench/c-reference.c; per-VNI frame counts ${cr.vni.perVniAgreesWithPipeline ? 'equal' : 'DIFFER FROM'} (b)'s`));
+    log(row('(i) C: (h) + 5-tuple table', cr.sessions, `${cr.sessions.tableEntries.toLocaleString('en-US')} table entries`));
+  }
   const pct = (x) => (100 * x).toFixed(0);
   const of = result.ofPlainLoop;
   log(
@@ -410,6 +474,13 @@ async function main() {
       `${REFERENCE_PLAIN_LOOP_FPS.map(mfps).join('-')} M/s: (b) ${of.pipelineTarget.map(pct).join('-')} %, ` +
       `(d) ${of.fullPipelineTarget.map(pct).join('-')} %`,
   );
+  if (!cr.skipped) {
+    log(
+      `relative to C: (b) / (h) ${pct(cr.pipelineOfC)} %, (d) / (i) ${pct(cr.fullPipelineOfC)} %; the targets, set where C ran at ` +
+        `${REFERENCE_C_VNI_FPS.map(mfps).join('-')} and ${REFERENCE_C_SESSIONS_FPS.map(mfps).join('-')} M/s: ` +
+        `(b) ${cr.pipelineTarget.map(pct).join('-')} %, (d) ${cr.fullPipelineTarget.map(pct).join('-')} %`,
+    );
+  }
   log('');
   const droppedText = Object.keys(dropped).length
     ? Object.entries(dropped).map(([k, v]) => `${k} ${v}`).join(', ')
