@@ -14,6 +14,7 @@
 //                      OpenMetrics, with --scrape-vnis VNIs and --scrape-sessions live sessions
 //   (f) pipeline + double-mirror detection (what vxmon replay/run always do)
 //   (g) pipeline + detection + --dedup (copies end as mirror_duplicate)
+//   (j) replay's work  (d) + double-mirror detection: per frame, what `vxmon replay` and `vxmon run` do
 //   (h) C reference    bench/c-reference.c vni: read(2) + VNI counts, in (b)'s rounds
 //   (i) C reference    bench/c-reference.c sessions: (h) + a 5-tuple hash table, in (d)'s rounds
 //                      (both compiled with cc into bench/.cache/; skipped without a compiler)
@@ -338,6 +339,18 @@ async function main() {
     }
   }
 
+  // (j) what `vxmon replay` runs per frame: sessions and double-mirror detection together (no flow records written).
+  const replaySecs = [];
+  for (let r = 0; r < opts.runs; r++) {
+    gc();
+    const tracker = new SessionTracker();
+    const q = new Pipeline(makeDecoderConfig(), tracker, undefined, { dedup: new MirrorDedup() });
+    const t0 = performance.now();
+    await readCaptureFile(file, q);
+    tracker.finish('end_of_capture');
+    replaySecs.push((performance.now() - t0) / 1000);
+  }
+
 
   // Heap per live session: a child process, so this heap's leftovers do not count.
   log(`session memory: ${opts.sessions.toLocaleString('en-US')} live sessions in a child process ...`);
@@ -416,6 +429,7 @@ async function main() {
     sessionMemory,
     dedupDetect: { ...summarise(dedupSecs.detect, frames, fileBytes), ...dedupFigures.detect },
     dedupDrop: { ...summarise(dedupSecs.drop, frames, fileBytes), ...dedupFigures.drop },
+    replayWork: summarise(replaySecs, frames, fileBytes),
     heap: {
       beforePipelineBytes: heapBefore,
       afterPipelineBytes: heapAfter,
@@ -460,6 +474,7 @@ async function main() {
   );
   log(row('(f) (b) + double-mirror detect', result.dedupDetect, `${result.dedupDetect.duplicates} copies in ${result.dedupDetect.pairs} VNI pairs`));
   log(row('(g) (f) + --dedup', result.dedupDrop, `${result.dedupDrop.duplicates} copies set aside`));
+  log(row('(j) (d) + double-mirror detect', result.replayWork, 'per frame, what vxmon replay does'));
   const cr = result.cReference;
   if (cr.skipped) {
     log(`(h), (i) C reference loops: skipped, ${cr.skipped}`);
