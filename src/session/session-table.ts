@@ -48,6 +48,7 @@
  */
 import type { FlowKey } from './flow-key.js';
 import { grownU8, grownU32, grownI32, grownF64 } from '../typed-array-growth.js';
+import { ExtraHoles } from './sequence-holes.js';
 
 export const NIL = 0xffffffff;
 export const LRU_CLASS_COUNT = 6;
@@ -56,11 +57,12 @@ export const LRU_CLASS_COUNT = 6;
 export const enum Bit {
   SEQ_INIT = 0x01, // << dir: a sequence number was seen from that side
   FIN = 0x04, // << dir: that side sent a FIN
-  HOLE = 0x10, // << dir: a gap in that side's sequence space is open
+  HOLE = 0x10, // << dir: a gap in that side's sequence space is open (the lowest in HOLE_START/HOLE_END)
   MID_STREAM = 0x40,
   RST = 0x80,
   RTT_SERVER = 0x100,
   RTT_CLIENT = 0x200,
+  MORE_HOLES = 0x400, // << dir: that side has further gaps, in SessionTable.extraHoles (sequence-holes.ts)
 }
 
 /** Bytes per hot row: two cache lines. */
@@ -166,6 +168,9 @@ export class SessionTable {
   outOfOrder = new Uint32Array(0);
   unseenBytes = new Float64Array(0);
   zeroWindows = new Uint32Array(0);
+
+  /** Second and later sequence gaps of a direction (sequence-holes.ts); empty for nearly every session. */
+  readonly extraHoles = new ExtraHoles();
 
   /** Free rows, chained through NEXT (a row is either on an LRU list or here). */
   private freeHead = NIL;
@@ -277,6 +282,7 @@ export class SessionTable {
 
   /** Forget a row: out of the index, off its LRU list, back on the free stack. */
   remove(id: number): void {
+    if ((this.u16[id * RowU16.STRIDE + RowU16.BITS] & (Bit.MORE_HOLES | (Bit.MORE_HOLES << 1))) !== 0) this.extraHoles.release(id);
     this.indexDelete(id);
     this.unlink(id);
     if (this.u8[id * RowU8.STRIDE + RowU8.IP_VERSION] === 6) this.v6Free[this.v6FreeTop++] = this.i32[id * RowI32.STRIDE + RowI32.ADDR_LO];

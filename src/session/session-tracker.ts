@@ -325,9 +325,16 @@ export class SessionTracker {
     }
   }
 
-  /** Make room: a lingering closed TCP session if there is one, else the least recently active session. */
+  /**
+   * Make room: a lingering closed TCP session if there is one, else the least
+   * recently active session. Sessions already past their idle timeout go
+   * first, as timeouts: the periodic sweep may not have reached them yet, and
+   * they were no longer open, so evicting one would be the wrong reason.
+   */
   private evictOne(): void {
     const t = this.table;
+    this.sweep(this.clockUs);
+    if (!t.full) return;
     let victim = t.head[LruClass.TCP_CLOSED];
     if (victim === NIL) {
       let oldest = Infinity;
@@ -355,6 +362,8 @@ export class SessionTracker {
   finish(reason: 'end_of_capture' | 'shutdown' = 'end_of_capture'): void {
     const code = reason === 'shutdown' ? CloseReason.SHUTDOWN : CloseReason.END_OF_CAPTURE;
     const t = this.table;
+    // Sessions idle past their timeout at the last frame time had ended already: they close as timeouts.
+    this.sweep(this.clockUs);
     for (let cls = 0; cls < LRU_CLASS_COUNT; cls++) {
       for (let id = t.head[cls]; id !== NIL; id = t.head[cls]) this.close(id, finalCloseReason(t.stateOf(id), code));
     }

@@ -35,8 +35,12 @@
  *   stay with it; a new SYN on it starts a new session at once.
  */
 import { TcpFlag, type PacketView } from '../decode/packet-view.js';
-import { seqGE, seqGT, seqLE } from './seq.js';
+import { seqGT, seqLE } from './seq.js';
+import { addHole, ackHoles, fillHoles, fillResult, loadHoles, storeHoles } from './sequence-holes.js';
 import { Bit, RowF64, RowI32, RowU16, RowU8, type SessionTable } from './session-table.js';
+
+/** ackHoles' count of gaps left (a reused object: nothing allocated per packet). */
+const ackResult = { n: 0 };
 
 // TcpState, CloseReason, InitiatorMethod, LruClass and TcpEventCol are const
 // enums: tsc writes the number at each use, so the per-packet code compares
@@ -237,14 +241,14 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
     state = TcpState.ESTABLISHED;
   }
 
-  if (flags & TcpFlag.RST) {
+  const rst = (flags & TcpFlag.RST) !== 0;
+  if (rst) {
+    // An RST ends the session; its sequence number says nothing about data, but
+    // an RST,ACK's acknowledgement does (Linux puts rcv_nxt there when it aborts),
+    // so it still goes through the acknowledgement below.
     if (state < TcpState.CLOSED_FIN) state = TcpState.CLOSED_RST;
-    t.u16[h] = bits | Bit.RST;
-    u8[b + RowU8.STATE] = state;
-    return 0;
-  }
-
-  if ((flags & (TcpFlag.SYN | TcpFlag.FIN)) === 0 && view.tcpWindow === 0) {
+    bits |= Bit.RST;
+  } else if ((flags & (TcpFlag.SYN | TcpFlag.FIN)) === 0 && view.tcpWindow === 0) {
     t.zeroWindows[id]++;
     ev[TcpEventCol.ZERO_WINDOWS]++;
     result |= TcpResult.EVENTS;
@@ -255,7 +259,9 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
   const seq = view.tcpSeq | 0;
   const len = view.payloadLength;
 
-  if (flags & TcpFlag.SYN) {
+  if (rst) {
+    // nothing but the acknowledgement
+  } else if (flags & TcpFlag.SYN) {
     const synEnd = (seq + 1 + len) | 0;
     if ((flags & TcpFlag.ACK) === 0) {
       if (state === TcpState.NONE) {
@@ -308,7 +314,10 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
         bits |= Bit.RTT_CLIENT;
         result |= TcpResult.RTT_CLIENT;
         state = TcpState.ESTABLISHED;
-      } else if (fromInitiator) {
+      } else if (fromInitiator || len > 0 || (flags & TcpFlag.FIN) !== 0) {
+        // The responder sends data or its FIN only once the connection is
+        // established (RFC 9293 §3.10.7.4): so it is, even when the mirror
+        // never shows the initiator's side (a one-sided mirror).
         state = TcpState.ESTABLISHED;
       }
     } else if (state === TcpState.SYN_SENT) {
@@ -325,32 +334,32 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
     } else if (segLen > 0) {
       const nx = i32[seqD];
       const end = (seq + segLen) | 0;
-      const hole = Bit.HOLE << dir;
-      const hs = w + RowI32.HOLE_START + dir;
-      const he = w + RowI32.HOLE_END + dir;
       if (seqGT(seq, nx)) {
-        if ((bits & hole) === 0) {
-          i32[hs] = nx;
-          i32[he] = seq;
-          bits |= hole;
-        }
+        // Above everything seen: the bytes between are a gap (the mirror, or the network, lost them so far).
+        bits = storeHoles(t, id, dir, bits, addHole(loadHoles(t, id, dir, bits), nx, seq));
         i32[seqD] = end;
-      } else if (seqLE(end, nx)) {
-        if ((bits & hole) !== 0 && seqGE(seq, i32[hs]) && seqLE(end, i32[he])) {
+      } else {
+        // Starts at or below the highest byte seen: whatever of it lies in a gap fills it.
+        const below = seqLE(end, nx);
+        let inside = false;
+        if ((bits & (Bit.HOLE << dir)) !== 0) {
+          bits = storeHoles(t, id, dir, bits, fillHoles(loadHoles(t, id, dir, bits), seq, below ? end : nx));
+          inside = fillResult.inside;
+        }
+        if (!below) {
+          i32[seqD] = end; // partly new data
+        } else if (inside) {
+          // Only bytes never seen, sent before ones already seen: out of order.
           t.outOfOrder[id]++;
           ev[TcpEventCol.OUT_OF_ORDER]++;
-          if (seq === i32[hs]) i32[hs] = end;
-          else i32[he] = seq;
-          if (seqGE(i32[hs], i32[he])) bits &= ~hole;
+          result |= TcpResult.EVENTS;
         } else {
           t.retransPkts[id]++;
           t.retransBytes[id] += len;
           ev[TcpEventCol.RETRANS_PACKETS]++;
           ev[TcpEventCol.RETRANS_BYTES] += len;
+          result |= TcpResult.EVENTS;
         }
-        result |= TcpResult.EVENTS;
-      } else {
-        i32[seqD] = end; // partly new data
       }
     }
   }
@@ -364,18 +373,9 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
       unseen += (a - nx) >>> 0;
       i32[seqO] = a;
     }
-    const hole = Bit.HOLE << other;
-    if ((bits & hole) !== 0) {
-      const hs = w + RowI32.HOLE_START + other;
-      const holeStart = i32[hs];
-      const holeEnd = i32[w + RowI32.HOLE_END + other];
-      if (seqGE(a, holeEnd)) {
-        unseen += (holeEnd - holeStart) >>> 0;
-        bits &= ~hole;
-      } else if (seqGT(a, holeStart)) {
-        unseen += (a - holeStart) >>> 0;
-        i32[hs] = a;
-      }
+    if ((bits & (Bit.HOLE << other)) !== 0) {
+      unseen += ackHoles(loadHoles(t, id, other, bits), a, ackResult);
+      bits = storeHoles(t, id, other, bits, ackResult.n);
     }
     if (unseen > 0) {
       t.unseenBytes[id] += unseen;
@@ -384,7 +384,7 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
     }
   }
 
-  if (flags & TcpFlag.FIN) {
+  if (!rst && (flags & TcpFlag.FIN) !== 0) {
     bits |= Bit.FIN << dir;
     if (state < TcpState.CLOSED_FIN) {
       state = (bits & (Bit.FIN | (Bit.FIN << 1))) === (Bit.FIN | (Bit.FIN << 1)) ? TcpState.CLOSED_FIN : TcpState.FIN_WAIT;

@@ -168,6 +168,134 @@ describe('SessionTracker: TCP', () => {
   });
 });
 
+describe('SessionTracker: sequence gaps, RST,ACK, one-sided opening, timeouts between sweeps', () => {
+  // The client's data: 100-byte segments from 1001 (s1 1001..1100, s2 1101..1200, ... s5 1401..1500).
+  const open = (h: ReturnType<typeof harness>) => {
+    h.c(0, { flags: 'S', seq: 1000 });
+    h.s(100, { flags: 'SA', seq: 5000, ack: 1001 });
+    h.c(200, { flags: 'A', seq: 1001, ack: 5001 });
+  };
+  const seg = (h: ReturnType<typeof harness>, us: number, n: number, segments = 1) =>
+    h.c(us, { flags: 'PA', seq: 1001 + 100 * (n - 1), ack: 5001, len: 100 * segments });
+
+  it('a retransmission that covers a gap and runs past it closes the gap: the ACK after it is no mirror loss', () => {
+    const h = harness();
+    open(h);
+    seg(h, 1000, 1); // next 1101
+    seg(h, 2000, 3); // s2 lost: gap 1101..1201, next 1301
+    seg(h, 300_000, 2, 2); // s2 and s3 again in one segment, 1101..1301: a retransmission (s3 was seen) that fills the gap
+    h.s(300_100, { flags: 'A', seq: 5001, ack: 1301 }); // every byte below 1301 was seen: nothing unseen
+    h.tracker.finish();
+    const r = h.records[0];
+    expect([r.retransmitted_packets, r.retransmitted_bytes, r.out_of_order, r.unseen_bytes]).toEqual([1, 200, 0, 0]);
+  });
+
+  it('segments that fill gaps, in any order, are out of order and not retransmissions (order 1, 5, 3, 2, 4)', () => {
+    const h = harness();
+    open(h);
+    seg(h, 1000, 1); // next 1101
+    seg(h, 1100, 5); // gap 1101..1401, next 1501
+    seg(h, 1200, 3); // inside the gap: out of order; gaps 1101..1201 and 1301..1401
+    seg(h, 1300, 2); // fills the first: out of order
+    seg(h, 1400, 4); // fills the second: out of order
+    h.s(1500, { flags: 'A', seq: 5001, ack: 1501 }); // all seen
+    h.tracker.finish();
+    const r = h.records[0];
+    expect([r.retransmitted_packets, r.retransmitted_bytes, r.out_of_order, r.unseen_bytes]).toEqual([0, 0, 3, 0]);
+  });
+
+  it('two gaps open at once: ACKs over them count both as unseen, a part at a time', () => {
+    const h = harness();
+    open(h);
+    seg(h, 1000, 1);
+    seg(h, 1100, 3); // s2 lost to the mirror: gap 1101..1201
+    seg(h, 1200, 5); // s4 lost too: gap 1301..1401, next 1501
+    h.s(1300, { flags: 'A', seq: 5001, ack: 1351 }); // the first gap whole (100) and 1301..1351 (50): 150
+    h.s(1400, { flags: 'A', seq: 5001, ack: 1501 }); // the rest of the second gap: 50
+    seg(h, 1500, 2); // late copies of s2 and s4, after their ACKs: already acknowledged, retransmissions
+    seg(h, 1600, 4);
+    h.tracker.finish();
+    const r = h.records[0];
+    expect([r.unseen_bytes, r.out_of_order, r.retransmitted_packets]).toEqual([200, 0, 2]);
+    expect(h.vni().tcp.unseen_bytes).toBe(200);
+  });
+
+  it('more gaps than are kept: the ones beyond the list count as before (no unseen bytes, fills as retransmissions)', () => {
+    const h = harness();
+    open(h);
+    // Every other segment of 20 seen: gaps after s1, s3, ..., s19, nine of them; the list keeps 8.
+    for (let n = 1; n <= 19; n += 2) seg(h, 1000 + n, n);
+    h.s(5000, { flags: 'A', seq: 5001, ack: 1001 + 100 * 19 }); // acknowledges everything up to s19's end
+    h.tracker.finish();
+    // Gaps s2, s4, ..., s16 (8 kept) count 800 unseen bytes; the ninth (s18) was never recorded.
+    expect(h.records[0].unseen_bytes).toBe(800);
+  });
+
+  it('the second and later gaps take a pool slot only while they are open, and give it back when the session ends', () => {
+    const h = harness();
+    const pool = h.tracker.table.extraHoles;
+    for (let port = 1; port <= 50; port++) {
+      const c = (us: number, p: Pkt) => h.send(us, { src: A, dst: B, sp: port, dp: 80, ...p });
+      c(0, { flags: 'S', seq: 1000 });
+      c(1, { flags: 'PA', seq: 1001, ack: 1, len: 100 });
+      c(2, { flags: 'PA', seq: 1201, ack: 1, len: 100 }); // gap 1101..1201 (in the row)
+      c(3, { flags: 'PA', seq: 1401, ack: 1, len: 100 }); // gap 1301..1401: a pool slot
+    }
+    expect(pool.inUse).toBe(50);
+    // Port 1's second gap filled: down to one gap, its slot is given back.
+    h.send(10, { src: A, dst: B, sp: 1, dp: 80, flags: 'PA', seq: 1301, ack: 1, len: 100 });
+    expect(pool.inUse).toBe(49);
+    h.tracker.finish();
+    expect(pool.inUse).toBe(0);
+    expect(h.records.reduce((n, r) => n + r.out_of_order, 0)).toBe(1);
+  });
+
+  it("an RST,ACK acknowledges like any ACK: bytes it covers that the mirror never saw are unseen", () => {
+    const h = harness();
+    open(h);
+    // The server sends 5001..5100; the mirror loses it. The client aborts, acknowledging it.
+    h.c(1000, { flags: 'RA', seq: 1001, ack: 5101 });
+    h.tracker.finish();
+    const r = h.records[0];
+    expect([r.close_reason, r.unseen_bytes]).toEqual(['rst', 100]);
+  });
+
+  it('a mirror that shows only the server: its data establishes the session, so the opening timeout (60 s) does not split it', () => {
+    const h = harness();
+    h.s(0, { flags: 'SA', seq: 5000, ack: 1001 });
+    h.s(1_000_000, { flags: 'PA', seq: 5001, ack: 1001, len: 100 }); // data from the responder: established
+    h.s(101_000_000, { flags: 'PA', seq: 5101, ack: 1001, len: 100 }); // 100 s later: within 350 s
+    h.tracker.finish();
+    expect(h.records.map((r) => [r.state, r.close_reason, r.rev.packets, r.one_sided])).toEqual([['established', 'end_of_capture', 3, true]]);
+  });
+
+  it('a session past its timeout between two sweeps closes as timeout, not evicted, and not end_of_capture', () => {
+    const udp = (h: ReturnType<typeof harness>, us: number, src: number) => h.send(us, { src, dst: B, proto: IpProto.UDP, sp: 40000, dp: 53 });
+    // Table of 2; UDP times out after 120 s; sweeps run once a second of frame time.
+    const h = harness({ maxSessions: 2 });
+    udp(h, 0, 0x0a000001); // flow 1
+    udp(h, 119_900_000, 0x0a000005); // flow 2; a sweep runs (flow 1 idle 119.9 s: stays), the next at 120.9 s
+    udp(h, 120_500_000, 0x0a000003); // flow 3 needs room: flow 1 has been idle 120.5 s, past its 120 s
+    h.tracker.finish();
+    expect(h.records.map((r) => [r.initiator.split(':')[0], r.close_reason])).toEqual([
+      ['10.0.0.1', 'timeout'],
+      ['10.0.0.5', 'end_of_capture'],
+      ['10.0.0.3', 'end_of_capture'],
+    ]);
+    expect(h.vni().evictions).toBe(0);
+    // The same without the full table: the capture ends at 120.5 s, when flow 1 had timed out.
+    const g = harness();
+    udp(g, 0, 0x0a000001);
+    udp(g, 119_900_000, 0x0a000005);
+    udp(g, 120_500_000, 0x0a000005);
+    g.tracker.finish();
+    expect(g.records.map((r) => [r.initiator.split(':')[0], r.close_reason])).toEqual([
+      ['10.0.0.1', 'timeout'],
+      ['10.0.0.5', 'end_of_capture'],
+    ]);
+  });
+});
+
 describe('SessionTracker: UDP, ICMP, VNIs, eviction', () => {
   it('UDP flow: both directions, initiator by ephemeral port', () => {
     const h = harness();
