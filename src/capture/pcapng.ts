@@ -123,11 +123,15 @@ export class PcapngParser implements FormatParser {
         if (this.ifCount === 0) throw this.unknownInterface(type, 0, base + pos);
         const origLen = dv.getUint32(pos + 8, le);
         const snap = this.ifSnapLen[0];
-        let capLen = len - MIN_SPB;
-        if (origLen < capLen) capLen = origLen;
+        // The packet data is the lesser of the original length and the interface's snap length
+        // (draft-ietf-opsawg-pcapng, Simple Packet Block); the block must hold it, padded to 4.
+        let capLen = origLen;
         if (snap !== 0 && snap < capLen) capLen = snap;
         if (capLen > MAX_CAPTURED_LENGTH) {
           throw this.err(base + pos, `simple packet block captured length ${capLen} exceeds the ${MAX_CAPTURED_LENGTH}-byte limit`);
+        }
+        if (MIN_SPB + capLen + pad4(capLen) > len) {
+          throw this.err(base + pos, `simple packet block of ${len} bytes is too short for its ${capLen} bytes of packet data`);
         }
         sink.onFrame(buf, pos + SPB_DATA, capLen, origLen, 0, 0, this.ifLinkType[0]);
         this.frames++;

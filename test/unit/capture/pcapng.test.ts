@@ -138,6 +138,16 @@ describe('pcapng: malformed files', () => {
     );
   });
 
+  it('SPB too short for its packet data (the lesser of original length and snap length), not read with its padding', async () => {
+    // Original length 6, interface snap length 0 (none): 6 bytes of data, 8 with padding, a 24-byte block.
+    // This one is 20 bytes: 4 bytes of data. tshark: "total block length 20 of an SPB is too small for 6 bytes of packet data".
+    await expectBlockError(
+      hex('03 00 00 00 14 00 00 00', '06 00 00 00', 'aa bb cc dd', '14 00 00 00'),
+      84,
+      'simple packet block of 20 bytes is too short for its 6 bytes of packet data',
+    );
+  });
+
   it('EPB captured length beyond the block', async () => {
     await expectBlockError(
       hex('06 00 00 00 24 00 00 00', '00 00 00 00', '00 00 00 00 00 00 00 00', '05 00 00 00 05 00 00 00', 'ee ee ee ee', '24 00 00 00'),
