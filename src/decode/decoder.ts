@@ -274,7 +274,7 @@ function decodeInner(dv: DataView, off: number, end: number, view: PacketView): 
   if (view.innerFragmentOffset === 0) {
     const proto = view.innerProto;
     if (proto === IpProto.TCP) {
-      r = decodeTcp(dv, l4, l4End, view);
+      r = decodeTcp(dv, l4, l4End, view, ipEnd);
       l4HeaderLength = view.tcpHeaderLength;
     } else if (proto === IpProto.UDP) {
       r = decodeInnerUdp(dv, l4, l4End, view);

@@ -14,7 +14,8 @@
  * Each step advances at least 8 bytes, so the loop is bounded by the data.
  *
  *   outer: < 40 -> ipv6_too_short; version -> ipv6_bad_version; a fragment
- *          header -> ipv6_fragment; a cut extension header ->
+ *          header -> ipv6_fragment, unless it is an atomic fragment (offset
+ *          0, M clear: RFC 6946), skipped; a cut extension header ->
  *          ipv6_ext_too_short; final next header != UDP -> ip_not_udp.
  *   inner: < 40 -> inner_ipv6_too_short; version -> inner_ipv6_bad_version;
  *          a cut extension header -> inner_ipv6_ext_too_short. A fragment
@@ -59,7 +60,15 @@ export function decodeIpv6(dv: DataView, off: number, end: number, view: PacketV
   let next = dv.getUint8(off + 6);
   let p = off + Ipv6Layout.HEADER_LENGTH;
   for (;;) {
-    if (next === IpProto.IPV6_FRAG) return Outcome.IPV6_FRAGMENT;
+    if (next === IpProto.IPV6_FRAG) {
+      if (limit - p < Ipv6Layout.FRAGMENT_HEADER_LENGTH) return Outcome.IPV6_EXT_TOO_SHORT;
+      // Offset 0 and M clear: an atomic fragment, a whole packet to be processed
+      // on its own (RFC 6946 §4), so its header is skipped like any other.
+      if ((dv.getUint16(p + 2) & 0xfff9) !== 0) return Outcome.IPV6_FRAGMENT;
+      next = dv.getUint8(p);
+      p += Ipv6Layout.FRAGMENT_HEADER_LENGTH;
+      continue;
+    }
     if (!isSkippedExtension(next)) break;
     if (limit - p < 2) return Outcome.IPV6_EXT_TOO_SHORT;
     const length = extensionLength(next, dv.getUint8(p + 1));

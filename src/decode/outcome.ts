@@ -26,7 +26,7 @@ export const OUTCOME_NAMES = [
   'ipv6_too_short', //              14  fewer than 40 bytes of outer IPv6 header
   'ipv6_bad_version', //            15  EtherType says IPv6, version nibble disagrees
   'ipv6_ext_too_short', //          16  an outer extension header runs past the data
-  'ipv6_fragment', //               17  outer IPv6 fragment header
+  'ipv6_fragment', //               17  outer IPv6 fragment header (not an atomic fragment)
   'ip_not_udp', //                  18  outer IP carries something other than UDP (TCP, ICMP, GRE...)
   'udp_too_short', //               19  fewer than 8 bytes of outer UDP header
   'udp_bad_length', //              20  UDP length < 8 or beyond the IP payload
@@ -45,7 +45,7 @@ export const OUTCOME_NAMES = [
   'inner_ipv6_bad_version', //      33  inner EtherType IPv6, version nibble disagrees
   'inner_ipv6_ext_too_short', //    34  inner extension header cut off
   'inner_tcp_too_short', //         35  fewer than 20 bytes of inner TCP header
-  'inner_tcp_bad_data_offset', //   36  TCP data offset < 5
+  'inner_tcp_bad_data_offset', //   36  TCP data offset < 5, or past the segment's IP length
   'inner_udp_too_short', //         37  fewer than 8 bytes of inner UDP header
   'inner_icmp_too_short', //        38  fewer than 4 bytes of inner ICMP/ICMPv6 header
   'internal_error', //              39  an exception escaped the decoder: a bug, counted not thrown

@@ -9,7 +9,8 @@
  * (SACK-permitted 4 / length 2).
  *
  * Checks, in order: fewer than 20 bytes -> inner_tcp_too_short; data offset
- * < 5 -> inner_tcp_bad_data_offset. Then every fixed field is read. Options
+ * < 5, or a header longer than the segment by the IP length ->
+ * inner_tcp_bad_data_offset. Then every fixed field is read. Options
  * are parsed only within the bytes present: when the header runs past them
  * (the mirror's PacketLength or the snap length cut it) the frame is flagged
  * truncated and still decoded. Option parsing stops quietly at EOL, at an
@@ -43,15 +44,21 @@ export const enum TcpOption {
   TIMESTAMPS = 8,
 }
 
-/** TCP at `off`; `end` = end of the L4 bytes present (captured, trimmed to the IP length). */
-export function decodeTcp(dv: DataView, off: number, end: number, view: PacketView): OutcomeCode {
+/**
+ * TCP at `off`; `end` = end of the L4 bytes present (captured, trimmed to the
+ * IP length); `segmentEnd` = end of the segment by the IP length (past `end`
+ * only when the capture cut the segment).
+ */
+export function decodeTcp(dv: DataView, off: number, end: number, view: PacketView, segmentEnd: number): OutcomeCode {
   if (end - off < TcpLayout.MIN_HEADER_LENGTH) return Outcome.INNER_TCP_TOO_SHORT;
   // The fixed 20 bytes are present: 32-bit words, one bounds check each.
   const word3 = dv.getUint32(off + 12); // data offset 4 | reserved 4 | flags 8 | window 16
   const dataOffset = word3 >>> 28;
-  if (dataOffset < 5) return Outcome.INNER_TCP_BAD_DATA_OFFSET;
-
   const headerLength = dataOffset << 2;
+  // The header cannot be longer than the segment the IP length gives (RFC 9293 §3.1: the
+  // data offset is the header's length); past the captured bytes only, it was cut (below).
+  if (dataOffset < 5 || off + headerLength > segmentEnd) return Outcome.INNER_TCP_BAD_DATA_OFFSET;
+
   writeTcpFixedFields(dv, off, view);
 
   if (headerLength === TcpLayout.MIN_HEADER_LENGTH) {

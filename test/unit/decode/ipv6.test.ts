@@ -61,9 +61,19 @@ describe('decodeIpv6 (outer)', () => {
   });
 
   it('a fragment header anywhere in the chain is ipv6_fragment', () => {
-    expect(outer(hex(ipv6('00 10', '2c'), '11 00 00 01 00 00 00 07', UDP8)).outcome).toBe(Outcome.IPV6_FRAGMENT);
-    const afterHbh = hex(ipv6('00 18', '00'), '2c 00 01 04 00 00 00 00', '11 00 00 00 00 00 00 07', UDP8);
+    expect(outer(hex(ipv6('00 10', '2c'), '11 00 00 01 00 00 00 07', UDP8)).outcome).toBe(Outcome.IPV6_FRAGMENT); // M set
+    const afterHbh = hex(ipv6('00 18', '00'), '2c 00 01 04 00 00 00 00', '11 00 00 08 00 00 00 07', UDP8); // offset 1 (8 bytes)
     expect(outer(afterHbh).outcome).toBe(Outcome.IPV6_FRAGMENT);
+  });
+
+  it('an atomic fragment (offset 0, M clear) is a whole packet: its header is skipped (RFC 6946 §4)', () => {
+    // Reserved bits (0x0006) set do not make it a fragment. The UDP header follows the 8-byte fragment header at 48.
+    for (const flags of ['00 00', '00 06']) {
+      const atomic = outer(hex(ipv6('00 10', '2c'), `11 00 ${flags} 00 00 00 07`, UDP8));
+      expect(atomic.outcome).toBe(Outcome.DECODED);
+      expectView(atomic.view, { outerIpVersion: 6, outerIpLength: 56, outerL4Offset: 48 });
+    }
+    expect(outer(hex(ipv6('00 10', '2c'), '11 00 00 00 00 00'), 0, 46).outcome).toBe(Outcome.IPV6_EXT_TOO_SHORT); // 6 of its 8 bytes
   });
 
   it('an extension header cut by the capture, or running past the payload length, is ipv6_ext_too_short', () => {

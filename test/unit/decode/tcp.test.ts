@@ -23,9 +23,10 @@ const SYN = hex(
   '03 03 0e', // @37 window scale 14
 );
 
-function run(buf: Buffer, end = buf.length, off = 0) {
+/** `end`: where the captured bytes stop; the segment itself (by its IP length) is the whole of `buf`. */
+function run(buf: Buffer, end = buf.length, off = 0, segmentEnd = buf.length) {
   const view = new PacketView();
-  return { outcome: decodeTcp(dataView(buf), off, end, view), view };
+  return { outcome: decodeTcp(dataView(buf), off, end, view, segmentEnd), view };
 }
 
 const SYN_FIXED = {
@@ -90,6 +91,17 @@ describe('decodeTcp', () => {
     expect(run(patch(SYN, { 12: 0x40 })).outcome).toBe(Outcome.INNER_TCP_BAD_DATA_OFFSET);
     expect(run(patch(SYN, { 12: 0x00 })).outcome).toBe(Outcome.INNER_TCP_BAD_DATA_OFFSET);
     expectView(run(patch(SYN, { 12: 0x40 })).view, {});
+  });
+
+  it('a header longer than the segment its IP length gives is inner_tcp_bad_data_offset, not a capture cut', () => {
+    // The SYN says 40 bytes of header; a segment of 20 or 39 bytes (by the IP length) cannot hold it.
+    // tshark: "Malformed Packet", "Segment does not contain a full TCP header".
+    expect(run(SYN, 20, 0, 20).outcome).toBe(Outcome.INNER_TCP_BAD_DATA_OFFSET);
+    expect(run(SYN, 39, 0, 39).outcome).toBe(Outcome.INNER_TCP_BAD_DATA_OFFSET);
+    expectView(run(SYN, 39, 0, 39).view, {});
+    // The same 39 bytes captured of a 40-byte segment: cut by the capture, decoded and flagged.
+    const cut = run(SYN, 39, 0, 40);
+    expect([cut.outcome, cut.view.truncated]).toEqual([Outcome.DECODED, true]);
   });
 
   it('options cut by the capture: truncated, whole options before the cut still parsed', () => {
