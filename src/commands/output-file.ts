@@ -1,5 +1,30 @@
-import { openSync } from 'node:fs';
+import { openSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+
+/**
+ * An output named by a flag must not be one of the captures being replayed:
+ * opening it for writing would empty the capture before it is read. Compared
+ * by device and inode, so another name for the same file (a link, ./x) counts.
+ */
+export function refuseInputAsOutput(flag: string, path: string, inputs: readonly string[]): void {
+  if (path === '-') return;
+  let out;
+  try {
+    out = statSync(path);
+  } catch {
+    return; // not there yet: cannot be an input
+  }
+  for (const input of inputs) {
+    if (input === '-') continue;
+    try {
+      const st = statSync(input);
+      if (st.dev === out.dev && st.ino === out.ino) throw new UsageError(`replay: ${flag} ${path} is the capture ${input}: it would be emptied before it is read`);
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      // an input we cannot stat is reported when it is read
+    }
+  }
+}
 
 /** Opens (creates or empties) an output file named by a flag; a path we cannot write is a usage error naming it. */
 export function openOutput(flag: string, path: string): number {

@@ -27,7 +27,7 @@ import { PACE_MAX, parsePace } from '../export/replay-pace.js';
 import { createMetrics } from '../export/metrics.js';
 import { vxmonVersion } from '../export/serve.js';
 import { OpenMetricsBackfill } from '../export/openmetrics-backfill.js';
-import { openOutput } from './output-file.js';
+import { openOutput, refuseInputAsOutput } from './output-file.js';
 import { compileTunnelAllow, parseCidr, parseVniRange } from '../decode/tunnel-allow.js';
 
 export const REPLAY_HELP = `usage: vxmon replay FILE... [options]
@@ -182,13 +182,16 @@ export async function replayCommand(args: string[]): Promise<number> {
   if (step === undefined || !(step >= 0.001)) {
     throw new UsageError(`replay: --step: "${values.step}" is not a duration of 1ms or more (e.g. 15s, 1m)`);
   }
+  if (values.flows !== undefined) refuseInputAsOutput('--flows', values.flows, positionals);
+  if (values.openmetrics !== undefined) refuseInputAsOutput('--openmetrics', values.openmetrics, positionals);
   // Opened before the replay, so an unwritable path fails at once.
   const openMetricsOut = values.openmetrics === undefined ? undefined : openOutput('--openmetrics', values.openmetrics);
 
   const flowWriter = values.flows === undefined ? undefined : new FlowWriter(values.flows, flowsFormat);
-  const talkers = top > 0 ? new TopTalkers() : undefined;
+  const folder = new VniFolder(maxVnis);
+  const talkers = top > 0 ? new TopTalkers(folder) : undefined;
   const tracker = new SessionTracker({
-    folder: new VniFolder(maxVnis),
+    folder,
     maxSessions,
     timeouts: { ...DEFAULT_TIMEOUTS, ...timeouts },
     onFlow:

@@ -16,6 +16,7 @@ import { InputError } from '../errors.js';
 import { flowToJson, flowToVpcLines, VPC_FLOW_LOG_HEADER, type FlowFormat } from '../export/flow-records.js';
 import { formatIpv4, formatIpv6 } from '../export/address-class.js';
 import type { FlowRecord } from '../session/session-tracker.js';
+import { VniFolder } from '../aggregate/vni-key.js';
 
 const BATCH_BYTES = 64 * 1024;
 
@@ -59,8 +60,16 @@ export class FlowWriter {
     if (format === 'vpc-flow-log' && existing === 0) this.batch = VPC_FLOW_LOG_HEADER + '\n';
   }
 
+  /**
+   * Standard output's reader went away (`--flows - | head`): the remaining
+   * records have nowhere to go, so they are counted and not written. The
+   * replay goes on and its report (on stderr then) still comes out.
+   */
+  readerGone = false;
+
   write(r: FlowRecord): void {
     this.flows++;
+    if (this.readerGone) return;
     if (this.format === 'jsonl') this.batch += flowToJson(r) + '\n';
     else for (const line of flowToVpcLines(r, undefined)) this.batch += line + '\n';
     if (this.batch.length >= BATCH_BYTES) this.flush();
@@ -70,7 +79,12 @@ export class FlowWriter {
     if (this.batch.length === 0) return;
     const bytes = Buffer.from(this.batch);
     this.batch = '';
-    for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off);
+    try {
+      for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off);
+    } catch (e) {
+      if (this.fd !== 1 || (e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
+      this.readerGone = true;
+    }
   }
 
   close(): void {
@@ -99,12 +113,18 @@ export interface Talker {
   packets: number;
 }
 
-/** Bytes per (VNI, source address, destination address), from closed flows' two directions. */
+/**
+ * Bytes per (VNI, source address, destination address), from closed flows'
+ * two directions. VNIs past --max-vnis sum into their tunnel's "other" row,
+ * as every per-VNI figure does: `folder` must be the tracker's own.
+ */
 export class TopTalkers {
   private readonly byVni = new Map<number, Map<string, Talker>>();
 
+  constructor(private readonly folder: VniFolder = new VniFolder()) {}
+
   add(r: FlowRecord): void {
-    const key = r.tunnelType * 0x1000000 + r.vni;
+    const key = this.folder.keyFor(r.tunnelType * 0x1000000 + r.vni);
     let talkers = this.byVni.get(key);
     if (!talkers) this.byVni.set(key, (talkers = new Map()));
     const a = r.ipVersion === 4 ? formatIpv4(r.initiatorAddr[0]) : formatIpv6(r.initiatorAddr);

@@ -218,10 +218,15 @@ export class SessionTracker {
     const f = id * RowF64.STRIDE + dir;
     const p = id * RowI32.STRIDE + RowI32.PKTS + dir;
     const f64 = t.f64;
+    // Frame times can run backwards (several files, merged captures): a side's first and
+    // last times are its earliest and latest, whatever the order the frames came in.
+    const latestUs = f64[f + RowF64.LAST_US];
     if (t.u32[p] === 0) t.firstUs[2 * id + dir] = nowUs;
+    else if (nowUs < latestUs && nowUs < t.firstUs[2 * id + dir]) t.firstUs[2 * id + dir] = nowUs;
     t.u32[p]++;
     f64[f + RowF64.IP_BYTES] += view.innerIpLength;
     f64[f + RowF64.PAYLOAD_BYTES] += view.payloadLength;
+    // The packet's own time, which tcpPacket reads here; put back to the latest below if it was earlier.
     f64[f + RowF64.LAST_US] = nowUs;
 
     const b = id * RowU8.STRIDE;
@@ -230,19 +235,22 @@ export class SessionTracker {
       // An in-order segment of an established connection (most TCP packets)
       // leaves state, class and the VNI's figures as they are.
       if (tcpPredicted(t, id, dir, view)) {
+        if (nowUs < latestUs) f64[f + RowF64.LAST_US] = latestUs;
         if (!t.isTail(id, LruClass.TCP_ESTABLISHED)) t.moveToTail(id, LruClass.TCP_ESTABLISHED);
         return;
       }
       const stateBefore = t.u8[b + RowU8.STATE];
       const result = tcpPacket(t, id, dir, view, this.events);
+      if (nowUs < latestUs) f64[f + RowF64.LAST_US] = latestUs;
       const state = t.u8[b + RowU8.STATE];
       if (result !== 0 || (stateBefore === TcpState.NONE && (t.u16[id * RowU16.STRIDE + RowU16.BITS] & Bit.MID_STREAM) !== 0)) {
         this.tcpAggregates(id, result, stateBefore);
       }
       const cls = lruClassOfTcpState(state);
       if (!t.isTail(id, cls)) t.moveToTail(id, cls);
-    } else if (!t.isTail(id, t.u8[b + RowU8.LRU_CLASS])) {
-      t.moveToTail(id, t.u8[b + RowU8.LRU_CLASS]);
+    } else {
+      if (nowUs < latestUs) f64[f + RowF64.LAST_US] = latestUs;
+      if (!t.isTail(id, t.u8[b + RowU8.LRU_CLASS])) t.moveToTail(id, t.u8[b + RowU8.LRU_CLASS]);
     }
   }
 

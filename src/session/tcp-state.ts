@@ -39,6 +39,15 @@ import { seqGT, seqLE } from './seq.js';
 import { addHole, ackHoles, fillHoles, fillResult, loadHoles, storeHoles } from './sequence-holes.js';
 import { Bit, RowF64, RowI32, RowU16, RowU8, type SessionTable } from './session-table.js';
 
+/**
+ * An RTT in µs as its uint32 column holds it: negative (frames out of time
+ * order) as 0, and above 2^32 - 1 µs (71.6 minutes, possible only with a
+ * --timeout.tcp-opening that long) as 2^32 - 1, instead of wrapping around.
+ */
+export function rttColumnValue(rttUs: number): number {
+  return rttUs > 0 ? (rttUs < 0xffffffff ? rttUs : 0xffffffff) : 0;
+}
+
 /** ackHoles' count of gaps left (a reused object: nothing allocated per packet). */
 const ackResult = { n: 0 };
 
@@ -282,7 +291,7 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
       // SYN-ACK
       if (state === TcpState.SYN_SENT && dir !== u8[b + RowU8.INITIATOR]) {
         const rtt = nowUs - f64[handshake];
-        t.rttServerUs[id] = rtt > 0 ? rtt : 0;
+        t.rttServerUs[id] = rttColumnValue(rtt);
         bits |= Bit.RTT_SERVER;
         result |= TcpResult.RTT_SERVER;
         f64[handshake] = nowUs;
@@ -310,7 +319,7 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
       const fromInitiator = dir === u8[b + RowU8.INITIATOR];
       if (fromInitiator && (flags & TcpFlag.ACK) !== 0 && (bits & (Bit.SEQ_INIT << other)) !== 0 && (view.tcpAck | 0) === i32[seqO]) {
         const rtt = nowUs - f64[handshake];
-        t.rttClientUs[id] = rtt > 0 ? rtt : 0;
+        t.rttClientUs[id] = rttColumnValue(rtt);
         bits |= Bit.RTT_CLIENT;
         result |= TcpResult.RTT_CLIENT;
         state = TcpState.ESTABLISHED;

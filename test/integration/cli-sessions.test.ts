@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,6 +96,44 @@ describe('vxmon replay: sessions', () => {
       [4242, 1],
       [4711, 1],
     ]);
+  });
+
+  it('--top with --max-vnis: the folded VNIs have their talkers under "other" too', () => {
+    // zeek vxlan-overlapping-http-get: one HTTP session in each of VNIs 4242 and 4711; with one VNI of its own
+    // allowed, the second folds into "other". Its oracle row: 14 inner IPv4 packets, 5891 bytes, so its two
+    // directions' talkers add up to that.
+    const j = JSON.parse(vxmon(['replay', '--json', '--max-vnis', '1', '--top', '2', join(ROOT, 'pcaps/corpus/zeek/vxlan-overlapping-http-get.pcap')]).stdout);
+    const other = j.vnis.find((v: { vni: number | string }) => v.vni === 'other');
+    expect(other.top_talkers).toHaveLength(2);
+    const sum = (k: 'bytes' | 'packets') => other.top_talkers.reduce((n: number, t: Record<string, number>) => n + t[k], 0);
+    expect([sum('packets'), sum('bytes')]).toEqual([14, 5891]);
+  });
+
+  it('--flows - | head: the reader going away ends the records quietly; the report still comes, exit 0', async () => {
+    // zeek-history vxlan-sample: 10,000 sessions, so 20,000 Flow Logs lines, far more than a pipe holds.
+    const child = spawn(process.execPath, [CLI, 'replay', '--flows', '-', '--flows-format', 'vpc-flow-log', join(ROOT, 'pcaps/corpus/zeek-history/vxlan-sample.pcap')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy()); // like head: read a little, then close
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(stderr).not.toMatch(/internal error|EPIPE/);
+    expect(stderr).toMatch(/VNI/); // the report, on stderr when the records take stdout
+    expect(code).toBe(0);
+  });
+
+  it('--flows or --openmetrics naming the capture being replayed is a usage error, and the capture is left whole', () => {
+    const capture = join(tmp, 'same.pcap');
+    copyFileSync(AWS, capture);
+    const size = statSync(capture).size;
+    for (const flag of ['--flows', '--openmetrics']) {
+      const r = vxmon(['replay', flag, capture, capture]);
+      expect(r.code, flag).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/is the capture .* it would be emptied before it is read/);
+      expect(statSync(capture).size).toBe(size);
+    }
   });
 
   it('bad session flags are one-line usage errors', () => {

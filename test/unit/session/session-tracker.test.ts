@@ -269,6 +269,27 @@ describe('SessionTracker: sequence gaps, RST,ACK, one-sided opening, timeouts be
     expect(h.records.map((r) => [r.state, r.close_reason, r.rev.packets, r.one_sided])).toEqual([['established', 'end_of_capture', 3, true]]);
   });
 
+  it("frames out of time order: each side's first and last are its earliest and latest times, and the duration follows", () => {
+    const h = harness();
+    const udp = (us: number) => h.send(us, { proto: IpProto.UDP, sp: 50000, dp: 53 });
+    udp(1000);
+    udp(1900);
+    udp(1500);
+    udp(400); // earliest, arriving last
+    h.tracker.finish();
+    const r = h.records[0];
+    expect([r.fwd.first_us - T * 1e6, r.fwd.last_us - T * 1e6, r.start_us - T * 1e6, r.end_us - T * 1e6, r.duration_us]).toEqual([400, 1900, 400, 1900, 1500]);
+  });
+
+  it('an RTT beyond what its uint32 µs column holds (a 3 h opening timeout) saturates instead of wrapping', () => {
+    const h = harness({ timeouts: { tcpOpening: 3 * 3600 } });
+    h.c(0, { flags: 'S', seq: 1000 });
+    h.s(5000e6, { flags: 'SA', seq: 5000, ack: 1001 }); // server side 5000 s
+    h.c(10000e6, { flags: 'A', seq: 1001, ack: 5001 }); // client side 5000 s
+    h.tracker.finish();
+    expect([h.records[0].rtt_server_us, h.records[0].rtt_client_us]).toEqual([0xffffffff, 0xffffffff]);
+  });
+
   it('a session past its timeout between two sweeps closes as timeout, not evicted, and not end_of_capture', () => {
     const udp = (h: ReturnType<typeof harness>, us: number, src: number) => h.send(us, { src, dst: B, proto: IpProto.UDP, sp: 40000, dp: 53 });
     // Table of 2; UDP times out after 120 s; sweeps run once a second of frame time.
