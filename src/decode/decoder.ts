@@ -147,6 +147,13 @@ function decodeTunnels(
   view: PacketView,
   config: DecoderConfig,
 ): OutcomeCode {
+  // What the level above held before a nested header was tried (see "Not a tunnel header" below).
+  let aboveIpVersion = 0;
+  let aboveL4Offset = 0;
+  let aboveVxlanFlags = 0;
+  let aboveReservedNonZero = false;
+  let aboveGeneveFlags = 0;
+  let nestedCut = false;
   for (let depth = 1; ; depth++) {
     let r: OutcomeCode;
     if (kind === Tunnel.VXLAN) r = decodeVxlan(dv, off, end, view, config.strictReserved, udpLength);
@@ -154,12 +161,25 @@ function decodeTunnels(
     else r = decodeVxlanGpe(dv, off, end, view, udpLength);
     // Accepted (even when what it carries is unsupported) iff it wrote tunnelOffset: at depth 1
     // tunnelType was reset for this frame; deeper, the previous header's offset is smaller.
-    if (view.tunnelType !== Tunnel.NONE && view.tunnelOffset === off) {
+    const accepted = view.tunnelType !== Tunnel.NONE && view.tunnelOffset === off;
+    if (accepted) {
       view.tunnelDepth = depth;
       if (depth === 1) {
         view.outerTunnelType = view.tunnelType;
         view.outerVni = view.vni;
       }
+    }
+    if (r !== Outcome.DECODED && !accepted && depth > 1 && !(nestedCut && isTunnelTooShort(r))) {
+      // Not a tunnel header: inner UDP to a tunnel port that carries something else (the
+      // workload's own traffic on 4789, say). The frame is what the level above decoded: a UDP
+      // packet in its tunnel. Only a header the capture cut short stays a drop (its bytes are
+      // missing, not wrong), under the nested layer's reason.
+      view.innerIpVersion = aboveIpVersion;
+      view.l4Offset = aboveL4Offset;
+      view.vxlanFlags = aboveVxlanFlags;
+      view.reservedNonZero = aboveReservedNonZero;
+      view.geneveFlags = aboveGeneveFlags;
+      return Outcome.DECODED;
     }
     if (r !== Outcome.DECODED) return r;
     r = decodeInner(dv, view.innerL2Offset, end, view);
@@ -179,11 +199,24 @@ function decodeTunnels(
     end = nestedUdpLength >= UdpLayout.HEADER_LENGTH && nestedEnd < l4End ? nestedEnd : l4End;
     udpLength = nestedUdpLength;
     kind = next;
+    // Kept in case the nested header turns out not to be one; nestedCut: the nested datagram
+    // runs past the bytes present (the capture or PacketLength cut it).
+    aboveIpVersion = view.innerIpVersion;
+    aboveL4Offset = view.l4Offset;
+    aboveVxlanFlags = view.vxlanFlags;
+    aboveReservedNonZero = view.reservedNonZero;
+    aboveGeneveFlags = view.geneveFlags;
+    nestedCut = nestedEnd > l4End;
     // The layers below describe the nested tunnel's packet from now on: clear their
     // markers as reset() does, so nothing of this level's inner packet is read as that one's.
     view.innerIpVersion = 0;
     view.l4Offset = 0;
   }
+}
+
+/** A tunnel header rejected only for missing bytes (as opposed to bytes that are not that header). */
+function isTunnelTooShort(r: OutcomeCode): boolean {
+  return r === Outcome.VXLAN_TOO_SHORT || r === Outcome.GENEVE_TOO_SHORT || r === Outcome.GENEVE_OPTIONS_TOO_SHORT || r === Outcome.VXLAN_GPE_TOO_SHORT;
 }
 
 /** 4 or 6 for the IP EtherTypes, else 0. */

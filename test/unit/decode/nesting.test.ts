@@ -88,6 +88,27 @@ describe('decodeFrame: nested tunnels', () => {
     expect([view.innerIpVersion, view.l4Offset]).toEqual([0, 0]);
   });
 
+  it("UDP to 4789 that is not VXLAN (I flag clear, bytes all there) is the outer level's UDP packet, decoded", () => {
+    // The workload's own traffic to port 4789 inside the Geneve tunnel: byte 78 (VXLAN flags) 0x08 -> 0x00.
+    // tshark shows such a packet as IPv4 / UDP 26383 > 4789 in Geneve 4243 with a VXLAN it cannot parse.
+    const { outcome, view } = decode(patch(GENEVE_VXLAN_DNS, { 78: 0x00 }));
+    expect(outcome).toBe(Outcome.DECODED);
+    expect([view.tunnelType, view.vni, view.tunnelDepth]).toEqual([Tunnel.GENEVE, 4243, 1]);
+    expect([view.innerIpVersion, view.innerL3Offset, view.innerIpLength, view.l4Offset]).toEqual([4, 50, 132, 70]);
+    expect([view.srcPort, view.dstPort, view.payloadLength]).toEqual([26383, 4789, 104]); // 132 - 20 - 8
+    // Strict reserved bits reject a VXLAN header by its content too: the same.
+    const strict = new PacketView();
+    const r = decodeFrame(patch(GENEVE_VXLAN_DNS, { 79: 0x01 }), 0, 176, 182, LinkType.ETHERNET, strict, makeDecoderConfig({ reservedPolicy: 'strict' }));
+    expect([r, strict.tunnelType, strict.vni, strict.dstPort]).toEqual([Outcome.DECODED, Tunnel.GENEVE, 4243, 4789]);
+  });
+
+  it('UDP to 4789 whose datagram (by its UDP length) is shorter than a VXLAN header: the outer UDP packet', () => {
+    // Nested UDP length 0x70 -> 12: 4 bytes of payload, all present, where VXLAN needs 8.
+    const { outcome, view } = decode(patch(GENEVE_VXLAN_DNS, { 74: 0x00, 75: 0x0c }));
+    expect(outcome).toBe(Outcome.DECODED);
+    expect([view.tunnelType, view.vni, view.tunnelDepth, view.innerIpVersion, view.dstPort]).toEqual([Tunnel.GENEVE, 4243, 1, 4, 4789]);
+  });
+
   it('a nested frame whose inner packet is cut in its Ethernet header has no inner IP of the outer level', () => {
     const cut = GENEVE_VXLAN_DNS.subarray(0, 90); // VXLAN whole, 4 bytes of the inner Ethernet header
     const { outcome, view } = decode(Buffer.from(cut));
