@@ -27,7 +27,8 @@
  * gap, never for the in-order packet.
  */
 import { seqGE, seqGT, seqLE, seqLT } from './seq.js';
-import { Bit, RowI32, RowU16, type SessionTable } from './session-table.js';
+import { Bit, RowI32, type SessionTable } from './session-table.js';
+import { grownI32, grownU8 } from '../typed-array-growth.js';
 
 /** Gaps kept per direction, the row's one included. */
 export const MAX_HOLES = 8;
@@ -92,12 +93,8 @@ export class ExtraHoles {
   private newSlot(): number {
     const slot = this.nextSlot++;
     if (slot >= this.counts.length) {
-      const pool = new Int32Array(this.pool.length * 2);
-      pool.set(this.pool);
-      this.pool = pool;
-      const counts = new Uint8Array(this.counts.length * 2);
-      counts.set(this.counts);
-      this.counts = counts;
+      this.pool = grownI32(this.pool, this.pool.length * 2);
+      this.counts = grownU8(this.counts, this.counts.length * 2);
     }
     return slot;
   }
