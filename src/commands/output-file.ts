@@ -1,4 +1,4 @@
-import { openSync, statSync } from 'node:fs';
+import { openSync, statSync, type Stats } from 'node:fs';
 import { UsageError } from '../errors.js';
 
 /**
@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
  */
 export function refuseInputAsOutput(flag: string, path: string, inputs: readonly string[]): void {
   if (path === '-') return;
-  let out;
+  let out: Stats;
   try {
     out = statSync(path);
   } catch {
@@ -16,13 +16,13 @@ export function refuseInputAsOutput(flag: string, path: string, inputs: readonly
   }
   for (const input of inputs) {
     if (input === '-') continue;
+    let st: Stats;
     try {
-      const st = statSync(input);
-      if (st.dev === out.dev && st.ino === out.ino) throw new UsageError(`replay: ${flag} ${path} is the capture ${input}: it would be emptied before it is read`);
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      // an input we cannot stat is reported when it is read
+      st = statSync(input);
+    } catch {
+      continue; // an input we cannot stat is reported when it is read
     }
+    if (st.dev === out.dev && st.ino === out.ino) throw new UsageError(`replay: ${flag} ${path} is the capture ${input}: it would be emptied before it is read`);
   }
 }
 

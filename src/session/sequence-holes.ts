@@ -26,7 +26,7 @@
  * writes back; they run only for packets that open, fill or acknowledge a
  * gap, never for the in-order packet.
  */
-import { seqGE, seqGT, seqLE, seqLT } from './seq.js';
+import { seqGE, seqGT, seqLE } from './seq.js';
 import { Bit, RowI32, type SessionTable } from './session-table.js';
 import { grownI32, grownU8 } from '../typed-array-growth.js';
 
@@ -38,8 +38,12 @@ const SLOT_INTS = 2 * EXTRA_PAIRS;
 /** The scratch list: pairs (start, end) as int32 bits. One, as the hot path is single-threaded. */
 export const holeScratch = new Int32Array(2 * MAX_HOLES + 2);
 
-/** What fillHoles found: bytes of gaps filled, and whether the range lay inside one gap. */
-export const fillResult = { filled: 0, inside: false };
+/**
+ * What the last fillHoles or ackHoles found besides the new count they return:
+ * whether the range filled lay wholly inside one gap (fillHoles), and the gap
+ * bytes acknowledged (ackHoles). One reused object: nothing allocated per packet.
+ */
+export const holeResult = { inside: false, unseen: 0 };
 
 /** The second and later gaps of each (session, direction) that has them. */
 export class ExtraHoles {
@@ -113,6 +117,8 @@ export function loadHoles(t: SessionTable, id: number, dir: number, bits: number
 /** Write the `n` gaps in holeScratch back as those of (id, dir); returns `bits` with HOLE and MORE_HOLES updated. */
 export function storeHoles(t: SessionTable, id: number, dir: number, bits: number, n: number): number {
   const w = id * RowI32.STRIDE;
+  // ExtraHoles is asked only when the direction has, or had, more than one gap.
+  if (n > 1 || (bits & (Bit.MORE_HOLES << dir)) !== 0) t.extraHoles.store(id, dir, holeScratch, 1, n > 1 ? n - 1 : 0);
   bits &= ~((Bit.HOLE | Bit.MORE_HOLES) << dir);
   if (n > 0) {
     t.i32[w + RowI32.HOLE_START + dir] = holeScratch[0];
@@ -120,7 +126,6 @@ export function storeHoles(t: SessionTable, id: number, dir: number, bits: numbe
     bits |= Bit.HOLE << dir;
   }
   if (n > 1) bits |= Bit.MORE_HOLES << dir;
-  t.extraHoles.store(id, dir, holeScratch, 1, n > 1 ? n - 1 : 0);
   return bits;
 }
 
@@ -134,13 +139,12 @@ export function addHole(n: number, start: number, end: number): number {
 
 /**
  * The bytes [from, to) were seen: take them out of the gaps. Sets
- * fillResult.filled (bytes of gaps they filled) and fillResult.inside (they
- * lay wholly inside one gap). A range inside a gap splits it in two, unless
- * the list is full: then the upper part is dropped. Returns the new count.
+ * holeResult.inside (they lay wholly inside one gap). A range inside a gap
+ * splits it in two, unless the list is full: then the upper part is dropped.
+ * Returns the new count.
  */
 export function fillHoles(n: number, from: number, to: number): number {
   const s = holeScratch;
-  let filled = 0;
   let inside = false;
   let i = 0;
   while (i < n) {
@@ -150,9 +154,6 @@ export function fillHoles(n: number, from: number, to: number): number {
       i++;
       continue;
     }
-    const lo = seqGT(from, hs) ? from : hs;
-    const hi = seqLT(to, he) ? to : he;
-    filled += (hi - lo) >>> 0;
     if (seqGE(from, hs) && seqLE(to, he)) inside = true;
     if (seqLE(from, hs) && seqGE(to, he)) {
       // The whole gap: remove it.
@@ -177,13 +178,15 @@ export function fillHoles(n: number, from: number, to: number): number {
     }
     i++;
   }
-  fillResult.filled = filled;
-  fillResult.inside = inside;
+  holeResult.inside = inside;
   return n;
 }
 
-/** The other side acknowledged up to `ack`: the gap bytes below it were never seen. Returns them; the gaps shrink. */
-export function ackHoles(n: number, ack: number, out: { n: number }): number {
+/**
+ * The other side acknowledged up to `ack`: the gap bytes below it were never
+ * seen. Sets holeResult.unseen to them; the gaps shrink. Returns the new count.
+ */
+export function ackHoles(n: number, ack: number): number {
   const s = holeScratch;
   let unseen = 0;
   let gone = 0;
@@ -202,6 +205,6 @@ export function ackHoles(n: number, ack: number, out: { n: number }): number {
     }
   }
   if (gone > 0) s.copyWithin(0, 2 * gone, 2 * n);
-  out.n = n - gone;
-  return unseen;
+  holeResult.unseen = unseen;
+  return n - gone;
 }

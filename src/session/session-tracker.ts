@@ -230,28 +230,26 @@ export class SessionTracker {
     f64[f + RowF64.LAST_US] = nowUs;
 
     const b = id * RowU8.STRIDE;
-    if (isTcp) {
+    let cls: number;
+    if (!isTcp) {
+      cls = t.u8[b + RowU8.LRU_CLASS];
+    } else {
       t.u8[b + RowU8.TCP_FLAGS + dir] |= view.tcpFlags;
       // An in-order segment of an established connection (most TCP packets)
       // leaves state, class and the VNI's figures as they are.
       if (tcpPredicted(t, id, dir, view)) {
-        if (nowUs < latestUs) f64[f + RowF64.LAST_US] = latestUs;
-        if (!t.isTail(id, LruClass.TCP_ESTABLISHED)) t.moveToTail(id, LruClass.TCP_ESTABLISHED);
-        return;
+        cls = LruClass.TCP_ESTABLISHED;
+      } else {
+        const stateBefore = t.u8[b + RowU8.STATE];
+        const result = tcpPacket(t, id, dir, view, this.events);
+        if (result !== 0 || (stateBefore === TcpState.NONE && (t.u16[id * RowU16.STRIDE + RowU16.BITS] & Bit.MID_STREAM) !== 0)) {
+          this.tcpAggregates(id, result, stateBefore);
+        }
+        cls = lruClassOfTcpState(t.u8[b + RowU8.STATE]);
       }
-      const stateBefore = t.u8[b + RowU8.STATE];
-      const result = tcpPacket(t, id, dir, view, this.events);
-      if (nowUs < latestUs) f64[f + RowF64.LAST_US] = latestUs;
-      const state = t.u8[b + RowU8.STATE];
-      if (result !== 0 || (stateBefore === TcpState.NONE && (t.u16[id * RowU16.STRIDE + RowU16.BITS] & Bit.MID_STREAM) !== 0)) {
-        this.tcpAggregates(id, result, stateBefore);
-      }
-      const cls = lruClassOfTcpState(state);
-      if (!t.isTail(id, cls)) t.moveToTail(id, cls);
-    } else {
-      if (nowUs < latestUs) f64[f + RowF64.LAST_US] = latestUs;
-      if (!t.isTail(id, t.u8[b + RowU8.LRU_CLASS])) t.moveToTail(id, t.u8[b + RowU8.LRU_CLASS]);
     }
+    if (nowUs < latestUs) f64[f + RowF64.LAST_US] = latestUs;
+    if (!t.isTail(id, cls)) t.moveToTail(id, cls);
   }
 
   /** A new session for the packet's key (making room first when the table is full). Out of onPacket: most packets find theirs. */

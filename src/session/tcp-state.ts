@@ -36,7 +36,7 @@
  */
 import { TcpFlag, type PacketView } from '../decode/packet-view.js';
 import { seqGT, seqLE } from './seq.js';
-import { addHole, ackHoles, fillHoles, fillResult, loadHoles, storeHoles } from './sequence-holes.js';
+import { addHole, ackHoles, fillHoles, holeResult, loadHoles, storeHoles } from './sequence-holes.js';
 import { Bit, RowF64, RowI32, RowU16, RowU8, type SessionTable } from './session-table.js';
 
 /**
@@ -44,12 +44,9 @@ import { Bit, RowF64, RowI32, RowU16, RowU8, type SessionTable } from './session
  * order) as 0, and above 2^32 - 1 µs (71.6 minutes, possible only with a
  * --timeout.tcp-opening that long) as 2^32 - 1, instead of wrapping around.
  */
-export function rttColumnValue(rttUs: number): number {
+function rttColumnValue(rttUs: number): number {
   return rttUs > 0 ? (rttUs < 0xffffffff ? rttUs : 0xffffffff) : 0;
 }
-
-/** ackHoles' count of gaps left (a reused object: nothing allocated per packet). */
-const ackResult = { n: 0 };
 
 // TcpState, CloseReason, InitiatorMethod, LruClass and TcpEventCol are const
 // enums: tsc writes the number at each use, so the per-packet code compares
@@ -353,7 +350,7 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
         let inside = false;
         if ((bits & (Bit.HOLE << dir)) !== 0) {
           bits = storeHoles(t, id, dir, bits, fillHoles(loadHoles(t, id, dir, bits), seq, below ? end : nx));
-          inside = fillResult.inside;
+          inside = holeResult.inside;
         }
         if (!below) {
           i32[seqD] = end; // partly new data
@@ -383,8 +380,8 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
       i32[seqO] = a;
     }
     if ((bits & (Bit.HOLE << other)) !== 0) {
-      unseen += ackHoles(loadHoles(t, id, other, bits), a, ackResult);
-      bits = storeHoles(t, id, other, bits, ackResult.n);
+      bits = storeHoles(t, id, other, bits, ackHoles(loadHoles(t, id, other, bits), a));
+      unseen += holeResult.unseen;
     }
     if (unseen > 0) {
       t.unseenBytes[id] += unseen;
