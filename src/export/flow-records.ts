@@ -34,7 +34,32 @@ function endpoint(r: FlowRecord, which: Uint32Array, port: number): string {
   return r.ipVersion === 6 ? `[${a}]:${port}` : `${a}:${port}`;
 }
 const seconds = (us: number) => (us < 0 ? null : us / 1e6);
-const iso = (us: number) => (us < 0 ? null : new Date(Math.floor(us / 1000)).toISOString());
+/**
+ * ISO 8601 in UTC to the microsecond, the precision of `start`/`end` (a Date
+ * holds milliseconds, so the last three digits are written from `us` itself).
+ */
+export function isoMicros(us: number): string | null {
+  if (us < 0) return null;
+  const whole = Math.floor(us); // a nanosecond capture's times carry fractions of a µs
+  const ms = Math.floor(whole / 1000);
+  const text = new Date(ms).toISOString(); // 2024-06-01T12:00:00.001Z
+  return `${text.slice(0, -1)}${String(whole - ms * 1000).padStart(3, '0')}Z`;
+}
+
+/** One direction's figures; its times are null when the direction carried no packet. */
+function direction(packets: number, ipBytes: number, payloadBytes: number, tcpFlags: number, firstUs: number, lastUs: number) {
+  return {
+    packets,
+    ip_bytes: ipBytes,
+    payload_bytes: payloadBytes,
+    tcp_flags: tcpFlags,
+    first: seconds(firstUs),
+    last: seconds(lastUs),
+    first_iso: isoMicros(firstUs),
+    last_iso: isoMicros(lastUs),
+    duration_seconds: firstUs < 0 ? null : (lastUs - firstUs) / 1e6,
+  };
+}
 
 /** One JSON line (no trailing newline). */
 export function flowToJson(r: FlowRecord): string {
@@ -53,17 +78,13 @@ export function flowToJson(r: FlowRecord): string {
     initiator_method: INITIATOR_METHOD_NAMES[r.initiatorMethod],
     start: seconds(r.startUs),
     end: seconds(r.endUs),
-    start_iso: iso(r.startUs),
-    end_iso: iso(r.endUs),
+    start_iso: isoMicros(r.startUs),
+    end_iso: isoMicros(r.endUs),
     duration_seconds: seconds(r.durationUs),
     state: TCP_STATE_NAMES[r.state],
     close_reason: CLOSE_REASON_NAMES[r.closeReason],
-    initiator_to_responder: {
-      packets: r.fwdPackets, ip_bytes: r.fwdIpBytes, payload_bytes: r.fwdPayloadBytes, tcp_flags: r.fwdTcpFlags,
-    },
-    responder_to_initiator: {
-      packets: r.revPackets, ip_bytes: r.revIpBytes, payload_bytes: r.revPayloadBytes, tcp_flags: r.revTcpFlags,
-    },
+    initiator_to_responder: direction(r.fwdPackets, r.fwdIpBytes, r.fwdPayloadBytes, r.fwdTcpFlags, r.fwdFirstUs, r.fwdLastUs),
+    responder_to_initiator: direction(r.revPackets, r.revIpBytes, r.revPayloadBytes, r.revTcpFlags, r.revFirstUs, r.revLastUs),
     rtt_server_seconds: seconds(r.rttServerUs),
     rtt_client_seconds: seconds(r.rttClientUs),
     retransmitted_packets: r.retransPackets,
