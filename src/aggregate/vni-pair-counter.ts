@@ -21,8 +21,13 @@ export interface VniPairFigures {
  * VNIs' folded keys (--max-vnis), so the rows stay as bounded as the VNIs.
  */
 export class VniPairCounter {
-  /** Counter rows: the folded pair (a * 2^26 + b) and its count. */
-  readonly rowKeys: number[] = [];
+  /**
+   * Counter rows: the folded pair's two keys and its count. (Two keys, not one
+   * number made of both: a folded "other" key is OTHER_KEY_BASE = 2^30 plus the
+   * tunnel type, and two such keys do not fit one exact double as a * 2^31 + b.)
+   */
+  private readonly rowA: number[] = [];
+  private readonly rowB: number[] = [];
   counts = new Float64Array(8);
   /** Raw pairs -> counter row, through slots (open addressing, at most half full). */
   private slots = new Int32Array(16).fill(-1);
@@ -53,18 +58,21 @@ export class VniPairCounter {
       }
       i = (i + 1) & mask;
     }
-    this.counts[this.newEntry(a, b, i)]++;
+    // Two statements: in `this.counts[this.newEntry(...)]++` the array is read
+    // before newEntry runs, and a new row that grows it would count in the old one.
+    const row = this.newEntry(a, b, i);
+    this.counts[row]++;
   }
 
   private newEntry(a: number, b: number, slot: number): number {
     let fa = this.folder.keyFor(a);
     let fb = this.folder.keyFor(b);
     if (this.unordered && fb < fa) [fa, fb] = [fb, fa];
-    const folded = fa * 0x4000000 + fb;
-    let row = this.rowKeys.indexOf(folded);
-    if (row === -1) {
-      row = this.rowKeys.length;
-      this.rowKeys.push(folded);
+    let row = 0;
+    while (row < this.rowA.length && (this.rowA[row] !== fa || this.rowB[row] !== fb)) row++;
+    if (row === this.rowA.length) {
+      this.rowA.push(fa);
+      this.rowB.push(fb);
       if (row >= this.counts.length) this.counts = grownF64(this.counts, this.counts.length * 2);
     }
     const e = this.entries++;
@@ -94,14 +102,10 @@ export class VniPairCounter {
 
   /** Every pair with its count, ordered by the pair's keys. */
   figures(): VniPairFigures[] {
-    return this.rowKeys
-      .map((key, row) => ({ key, row }))
-      .sort((x, y) => x.key - y.key)
-      .map(({ key, row }) => ({
-        a: describeVniKey(Math.floor(key / 0x4000000)),
-        b: describeVniKey(key % 0x4000000),
-        frames: this.counts[row],
-      }));
+    return this.rowA
+      .map((a, row) => ({ a, b: this.rowB[row], row }))
+      .sort((x, y) => x.a - y.a || x.b - y.b)
+      .map(({ a, b, row }) => ({ a: describeVniKey(a), b: describeVniKey(b), frames: this.counts[row] }));
   }
 }
 
