@@ -369,6 +369,11 @@ const SETTINGS: readonly Setting[] = [
   ),
 ];
 
+/** A value that can stand as one field of a VPC Flow Logs line: printable, no spaces, not empty. */
+export function isFlowLogWord(text: string): boolean {
+  return /^[\x21-\x7e]+$/.test(text);
+}
+
 /** Settings that only the YAML file can give (structured values). */
 function applyVnis(cfg: RunConfig, raw: unknown, origin: Origin, problems: Problems): void {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -389,6 +394,10 @@ function applyVnis(cfg: RunConfig, raw: unknown, origin: Origin, problems: Probl
     }
     const unknown = Object.keys(v).filter((k) => !['name', 'account', 'eni'].includes(k));
     if (unknown.length > 0) problems.add(at, `unknown key ${unknown.map((k) => `"${k}"`).join(', ')}`);
+    // They become fields of space-separated Flow Logs lines: one word each.
+    for (const k of ['account', 'eni'] as const) {
+      if (v[k] !== undefined && !isFlowLogWord(String(v[k]))) problems.add(at, `${k} "${String(v[k])}" must be one word (no spaces), as a Flow Logs field`);
+    }
     out[String(Number(vni))] = {
       name: v.name,
       ...(v.account !== undefined ? { account: String(v.account) } : {}),

@@ -58,8 +58,13 @@ export class Daemon {
   ) {
     this.config = config;
     this.log = createRootLogger(config.logLevel);
-    this.flows = config.flowsPath === undefined ? undefined : new FlowWriter(config.flowsPath, config.flowsFormat, { append: true });
+    this.flows =
+      config.flowsPath === undefined
+        ? undefined
+        : new FlowWriter(config.flowsPath, config.flowsFormat, { append: true, onWriteError: (e, records) => this.flowWriteFailed(e, records) });
     const flows = this.flows;
+    // Flow Logs lines carry the account and ENI configured for their VNI (`vnis:`), as of the last reload.
+    if (flows) flows.ownerOf = (vni) => this.config.vnis[String(vni)];
     this.tracker = new SessionTracker({
       folder: new VniFolder(config.maxVnis),
       maxSessions: config.maxSessions,
@@ -219,6 +224,18 @@ export class Daemon {
         this.set(daemon.lastReloadAt);
       },
     });
+    if (this.flows !== undefined) {
+      const flows = this.flows;
+      new Counter({
+        name: 'vxmon_flow_records_lost_total',
+        help: 'Closed-flow records that could not be written to --flows (a full disk, an I/O error); capture went on.',
+        registers,
+        collect() {
+          this.reset();
+          this.inc(flows.lostRecords);
+        },
+      });
+    }
     new Gauge({
       name: 'vxmon_vni_info',
       help: 'Always 1: the mirror-session name (and account, ENI) configured for a VNI, to join in PromQL.',
@@ -231,6 +248,24 @@ export class Daemon {
         }
       },
     });
+  }
+
+  /** When the last flow-write failure was logged (ms, monotonic); later ones within a minute are only counted. */
+  private flowErrorLoggedAt = -Infinity;
+  private flowRecordsLostSinceLog = 0;
+
+  /**
+   * A batch of flow records could not be written (a full disk): capture goes
+   * on, the records are counted as lost (vxmon_flow_records_lost_total), and
+   * the failure is logged at most once a minute with what was lost since.
+   */
+  private flowWriteFailed(e: Error, records: number): void {
+    this.flowRecordsLostSinceLog += records;
+    const now = performance.now();
+    if (now - this.flowErrorLoggedAt < 60_000) return;
+    this.flowErrorLoggedAt = now;
+    this.log.child({ component: 'flows' }).error({ problem: e.message, lostRecords: this.flowRecordsLostSinceLog }, 'flow records lost');
+    this.flowRecordsLostSinceLog = 0;
   }
 
   private scheduleSummary(): void {

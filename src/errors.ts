@@ -18,6 +18,8 @@ export const ExitCode = {
   INPUT: 3,
   /** A capture device, a socket, or the web listen address could not be opened. */
   CAPTURE_OPEN: 4,
+  /** An output (the report, flow records, the OpenMetrics file) could not be written: disk full, I/O error. */
+  OUTPUT: 5,
 } as const;
 
 export type ErrorCode =
@@ -26,7 +28,8 @@ export type ErrorCode =
   | 'E_INPUT_OPEN' // a capture file cannot be opened or read (ENOENT, EACCES, EISDIR...)
   | 'E_INPUT_FORMAT' // a capture file is malformed (bad magic, cut record, bad block length...)
   | 'E_CAPTURE_OPEN' // a live capture source cannot be opened
-  | 'E_LISTEN'; // the web server cannot listen (address in use, not permitted)
+  | 'E_LISTEN' // the web server cannot listen (address in use, not permitted)
+  | 'E_OUTPUT'; // an output cannot be written (ENOSPC, EIO...); a reader that went away (EPIPE) is not one
 
 export class VxmonError extends Error {
   readonly code: ErrorCode;
@@ -81,4 +84,22 @@ export class ListenError extends VxmonError {
     super('E_LISTEN', message, ExitCode.CAPTURE_OPEN);
     this.name = 'ListenError';
   }
+}
+
+/** Writing an output failed after it was opened; the message names the output and the reason. */
+export class OutputError extends VxmonError {
+  constructor(message: string) {
+    super('E_OUTPUT', message, ExitCode.OUTPUT);
+    this.name = 'OutputError';
+  }
+}
+
+/** The reason of a failed write, in words (the errno code where it has none here). */
+export function writeFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EDQUOT') return 'disk quota exceeded';
+  if (code === 'EIO') return 'input/output error';
+  if (code === 'EFBIG') return 'file too large';
+  return code ?? String((e as Error)?.message ?? e);
 }

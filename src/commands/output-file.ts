@@ -1,5 +1,5 @@
 import { openSync, statSync, type Stats } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { OutputError, UsageError, writeFailure } from '../errors.js';
 
 /**
  * An output named by a flag must not be one of the captures being replayed:
@@ -36,4 +36,30 @@ export function openOutput(flag: string, path: string): number {
       code === 'ENOENT' ? 'no such directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
     throw new UsageError(`replay: ${flag} ${path}: cannot write: ${why}`);
   }
+}
+
+/**
+ * Writes the report to standard output or standard error and waits until it
+ * is out. A reader that went away (`vxmon replay ... | head`: EPIPE) is not a
+ * failure: what it did not read is dropped quietly, as for `--flows -`. Any
+ * other failure (`> /dev/full`, a full disk) is an OutputError naming the
+ * stream, never an unhandled 'error' event with a stack trace.
+ */
+export function writeReport(stream: NodeJS.WriteStream, name: string, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (e?: Error | null) => {
+      if (settled) return;
+      settled = true;
+      if (!e || (e as NodeJS.ErrnoException).code === 'EPIPE') resolve();
+      else reject(new OutputError(`${name}: cannot write the report: ${writeFailure(e)}`));
+    };
+    // Stays attached: a stream can report the same failure twice (the write's callback and 'error').
+    stream.on('error', settle);
+    try {
+      stream.write(text, settle);
+    } catch (e) {
+      settle(e as Error); // a file or device written synchronously (SyncWriteStream) throws here
+    }
+  });
 }

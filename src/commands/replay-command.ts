@@ -16,8 +16,8 @@ import { servePipeline, untilSignal } from '../export/serve.js';
 import { ProgressLine } from '../report/progress.js';
 import { formatReport } from '../report/table.js';
 import { parsePortList } from './flag-values.js';
-import { parseDuration } from '../config.js';
-import { FLOW_FORMATS, type FlowFormat } from '../export/flow-records.js';
+import { isFlowLogWord, parseDuration } from '../config.js';
+import { FLOW_FORMATS, type FlowFormat, type VniOwner } from '../export/flow-records.js';
 import { FlowWriter, TopTalkers } from '../report/flow-output.js';
 import { DEFAULT_MAX_SESSIONS, SessionTracker } from '../session/session-tracker.js';
 import { DEFAULT_MAX_VNIS, VniFolder } from '../aggregate/vni-key.js';
@@ -27,7 +27,7 @@ import { PACE_MAX, parsePace } from '../export/replay-pace.js';
 import { createMetrics } from '../export/metrics.js';
 import { vxmonVersion } from '../export/serve.js';
 import { OpenMetricsBackfill } from '../export/openmetrics-backfill.js';
-import { openOutput, refuseInputAsOutput } from './output-file.js';
+import { openOutput, refuseInputAsOutput, writeReport } from './output-file.js';
 import { compileTunnelAllow, parseCidr, parseVniRange } from '../decode/tunnel-allow.js';
 
 export const REPLAY_HELP = `usage: vxmon replay FILE... [options]
@@ -57,6 +57,9 @@ options:
                                standard output; the report then goes to stderr)
   --flows-format FORMAT        jsonl (default: every field) or vpc-flow-log (the
                                VPC Flow Logs default fields + tcp-flags, per direction)
+  --vni-owner VNI=ACCOUNT/ENI[,...]
+                               the account-id and interface-id of a VNI's Flow Logs
+                               lines ("-" for either; unnamed VNIs get - -)
   --top N                      the N largest talkers per VNI by IP bytes
   --max-vnis N                 distinct VNIs counted apart (default 256); the rest
                                fold into vni "other" (metrics, report)
@@ -108,6 +111,7 @@ export async function replayCommand(args: string[]): Promise<number> {
         serve: { type: 'boolean', default: false },
         flows: { type: 'string' },
         'flows-format': { type: 'string' },
+        'vni-owner': { type: 'string' },
         top: { type: 'string' },
         'max-sessions': { type: 'string' },
         'max-vnis': { type: 'string' },
@@ -164,6 +168,8 @@ export async function replayCommand(args: string[]): Promise<number> {
     throw new UsageError(`replay: --flows-format must be ${FLOW_FORMATS.join(' or ')}, not "${flowsFormat}"`);
   }
   if (values['flows-format'] !== undefined && values.flows === undefined) throw new UsageError('replay: --flows-format needs --flows');
+  const owners = values['vni-owner'] === undefined ? undefined : parseVniOwners(values['vni-owner']);
+  if (owners !== undefined && flowsFormat !== 'vpc-flow-log') throw new UsageError('replay: --vni-owner needs --flows-format vpc-flow-log (the jsonl records have no account or interface fields)');
   const top = values.top === undefined ? 0 : wholeNumber('--top', values.top, 1, 1_000_000);
   const maxVnis = values['max-vnis'] === undefined ? DEFAULT_MAX_VNIS : wholeNumber('--max-vnis', values['max-vnis'], 1, 0x1000000);
   const maxSessions = values['max-sessions'] === undefined ? DEFAULT_MAX_SESSIONS : wholeNumber('--max-sessions', values['max-sessions'], 1, 100_000_000);
@@ -188,6 +194,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   const openMetricsOut = values.openmetrics === undefined ? undefined : openOutput('--openmetrics', values.openmetrics);
 
   const flowWriter = values.flows === undefined ? undefined : new FlowWriter(values.flows, flowsFormat);
+  if (flowWriter && owners) flowWriter.ownerOf = (vni) => owners.get(vni);
   const folder = new VniFolder(maxVnis);
   const talkers = top > 0 ? new TopTalkers(folder) : undefined;
   const tracker = new SessionTracker({
@@ -218,6 +225,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   );
   // With flow records on stdout, the report moves to stderr.
   const reportOut = values.flows === '-' ? process.stderr : process.stdout;
+  const reportName = values.flows === '-' ? 'standard error' : 'standard output';
   let replaying = true;
   const server = values.serve
     ? await servePipeline({
@@ -239,7 +247,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   const backfill =
     openMetricsOut === undefined
       ? undefined
-      : new OpenMetricsBackfill(createMetrics({ pipeline: () => pipeline, version: vxmonVersion() }).ownOpenMetrics, openMetricsOut, step);
+      : new OpenMetricsBackfill(createMetrics({ pipeline: () => pipeline, version: vxmonVersion() }).ownOpenMetrics, openMetricsOut, step, `--openmetrics ${values.openmetrics}`);
 
   // The first SIGINT/SIGTERM ends the replay with a report of what was delivered (and the
   // backfill file): a paced or sampled one between two frames, one at full speed within
@@ -277,9 +285,9 @@ export async function replayCommand(args: string[]): Promise<number> {
     const error = result.error
       ? { code: result.error.code, file: result.error.file, offset: result.error.offset, message: result.error.message }
       : undefined;
-    reportOut.write(JSON.stringify({ ...result.report, error }, null, 2) + '\n');
+    await writeReport(reportOut, reportName, JSON.stringify({ ...result.report, error }, null, 2) + '\n');
   } else {
-    reportOut.write(formatReport(result.report) + '\n');
+    await writeReport(reportOut, reportName, formatReport(result.report) + '\n');
   }
   replaying = false;
   if (result.stopped) {
@@ -308,6 +316,25 @@ function allowList(flag: string, text: string | undefined, parse: (item: string)
   }
   if (items.length === 0) throw new UsageError(`replay: ${flag} needs at least one value`);
   return items;
+}
+
+/** `VNI=ACCOUNT/ENI,...` (`-` for an unknown part): what a VNI's Flow Logs lines say in account-id and interface-id. */
+function parseVniOwners(text: string): Map<number, VniOwner> {
+  const owners = new Map<number, VniOwner>();
+  for (const item of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const m = /^(\d{1,8})=([^/]+)\/([^/]+)$/.exec(item);
+    const vni = m === null ? NaN : Number(m[1]);
+    if (m === null || vni > 0xffffff) {
+      throw new UsageError(`replay: --vni-owner: "${item}" is not VNI=ACCOUNT/ENI with a VNI of 0-16777215 (e.g. 5569041=123456789012/eni-0abc12345def67890)`);
+    }
+    for (const part of [m[2], m[3]]) {
+      if (!isFlowLogWord(part)) throw new UsageError(`replay: --vni-owner: "${part}" in "${item}" must be one word (no spaces), as a Flow Logs field`);
+    }
+    if (owners.has(vni)) throw new UsageError(`replay: --vni-owner: VNI ${vni} is named twice`);
+    owners.set(vni, { account: m[2] === '-' ? undefined : m[2], eni: m[3] === '-' ? undefined : m[3] });
+  }
+  if (owners.size === 0) throw new UsageError('replay: --vni-owner needs at least one VNI=ACCOUNT/ENI');
+  return owners;
 }
 
 /** A whole number flag in [min, max], or a usage error naming the flag. */

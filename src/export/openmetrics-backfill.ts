@@ -29,6 +29,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StepSampler } from './timed-replay.js';
+import { OutputError, writeFailure } from '../errors.js';
 
 /** Prometheus's default lookback: a series with no sample for this long is absent from queries. */
 const STALENESS_SECONDS = 300;
@@ -97,6 +98,8 @@ export class OpenMetricsBackfill implements StepSampler {
     /** An open, empty file descriptor the result is written to. */
     private readonly out: number,
     readonly stepSeconds: number,
+    /** How errors name the output: the --openmetrics path. */
+    private readonly outName: string = 'the --openmetrics file',
   ) {
     this.gapLimit = Math.ceil(STALENESS_SECONDS / stepSeconds) + 1;
     // An anonymous file: unlinked (with its directory) as soon as it is open, so
@@ -201,12 +204,16 @@ export class OpenMetricsBackfill implements StepSampler {
     for (const [key, g] of byGroup) values.set(g.values, fam.starts[fam.groupOf.get(key)!]);
     fam.stepOffset.push(this.spoolSize);
     fam.stepGroups.push(groups);
-    writeSync(this.spool, new Uint8Array(values.buffer), 0, values.byteLength, this.spoolSize);
+    try {
+      writeSync(this.spool, new Uint8Array(values.buffer), 0, values.byteLength, this.spoolSize);
+    } catch (e) {
+      throw new OutputError(`${this.outName}: cannot keep the samples in ${tmpdir()}: ${writeFailure(e)}`);
+    }
     this.spoolSize += values.byteLength;
   }
 
   private writeOut(): void {
-    const out = new LineWriter(this.out);
+    const out = new LineWriter(this.out, this.outName);
     const steps = this.times.length;
     const stamps = this.times.map(formatTimestamp);
     for (const fam of this.families.values()) {
@@ -250,7 +257,10 @@ class LineWriter {
   private parts: string[] = [];
   private size = 0;
 
-  constructor(private readonly fd: number) {}
+  constructor(
+    private readonly fd: number,
+    private readonly name: string,
+  ) {}
 
   line(s: string): void {
     this.parts.push(s, '\n');
@@ -260,7 +270,11 @@ class LineWriter {
 
   flush(): void {
     if (this.parts.length === 0) return;
-    writeSync(this.fd, this.parts.join(''));
+    try {
+      writeSync(this.fd, this.parts.join(''));
+    } catch (e) {
+      throw new OutputError(`${this.name}: cannot write: ${writeFailure(e)}`);
+    }
     this.parts = [];
     this.size = 0;
   }

@@ -12,8 +12,8 @@
  * and first cuts any unfinished last line such a kill left behind.
  */
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
-import { InputError } from '../errors.js';
-import { flowToJson, flowToVpcLines, VPC_FLOW_LOG_HEADER, type FlowFormat } from '../export/flow-records.js';
+import { InputError, OutputError, writeFailure } from '../errors.js';
+import { flowToJson, flowToVpcLines, VPC_FLOW_LOG_HEADER, type FlowFormat, type VniOwner } from '../export/flow-records.js';
 import { formatIpv4, formatIpv6 } from '../export/address-class.js';
 import type { FlowRecord } from '../session/session-tracker.js';
 import { VniFolder } from '../aggregate/vni-key.js';
@@ -23,12 +23,30 @@ const BATCH_BYTES = 64 * 1024;
 export interface FlowWriterOptions {
   /** Keep what the file holds and write after it (the daemon); a replay starts the file afresh. */
   append?: boolean;
+  /**
+   * A batch that cannot be written (disk full): called with the error and the
+   * records lost, and the writer goes on with the next batch (the daemon must
+   * keep capturing). Without it, the failure is thrown (a replay stops, exit 5).
+   */
+  onWriteError?: (e: OutputError, records: number) => void;
 }
 
 export class FlowWriter {
   private readonly fd: number;
   private batch = '';
+  /** Records in `batch`. */
+  private batchRecords = 0;
+  /** Bytes the file holds (whole lines only), where a batch that failed half-way is cut back to. */
+  private fileSize = 0;
+  private readonly onWriteError: FlowWriterOptions['onWriteError'];
   flows = 0;
+  /** Records in batches that could not be written (with onWriteError). */
+  lostRecords = 0;
+  /**
+   * The account and ENI a VNI's Flow Logs lines carry (configured per VNI;
+   * `-` where this gives none). Read per record, so a reload applies to the next one.
+   */
+  ownerOf: ((vni: number) => VniOwner | undefined) | undefined = undefined;
   /** Bytes of an unfinished last line cut when an existing file was opened to append (a kill mid-write). */
   readonly repairedBytes: number = 0;
 
@@ -57,6 +75,8 @@ export class FlowWriter {
         throw new InputError('E_INPUT_OPEN', path, -1, `cannot write flow records: ${why}`);
       }
     }
+    this.fileSize = existing;
+    this.onWriteError = opts.onWriteError;
     if (format === 'vpc-flow-log' && existing === 0) this.batch = VPC_FLOW_LOG_HEADER + '\n';
   }
 
@@ -71,19 +91,38 @@ export class FlowWriter {
     this.flows++;
     if (this.readerGone) return;
     if (this.format === 'jsonl') this.batch += flowToJson(r) + '\n';
-    else for (const line of flowToVpcLines(r, undefined)) this.batch += line + '\n';
+    else for (const line of flowToVpcLines(r, this.ownerOf?.(r.vni))) this.batch += line + '\n';
+    this.batchRecords++;
     if (this.batch.length >= BATCH_BYTES) this.flush();
   }
 
   flush(): void {
     if (this.batch.length === 0) return;
     const bytes = Buffer.from(this.batch);
+    const records = this.batchRecords;
     this.batch = '';
+    this.batchRecords = 0;
+    let off = 0;
     try {
-      for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off);
+      while (off < bytes.length) off += writeSync(this.fd, bytes, off);
+      this.fileSize += bytes.length;
     } catch (e) {
-      if (this.fd !== 1 || (e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
-      this.readerGone = true;
+      if (this.fd === 1 && (e as NodeJS.ErrnoException).code === 'EPIPE') {
+        this.readerGone = true;
+        return;
+      }
+      const error = new OutputError(`${this.path === '-' ? 'standard output' : this.path}: cannot write flow records: ${writeFailure(e)}`);
+      if (this.onWriteError === undefined) throw error;
+      // Keep the file line-atomic: cut what this batch got in before it failed.
+      if (off > 0 && this.fd !== 1) {
+        try {
+          ftruncateSync(this.fd, this.fileSize);
+        } catch {
+          // the next batch's lines stay whole either way; only this one's tail may remain
+        }
+      }
+      this.lostRecords += records;
+      this.onWriteError(error, records);
     }
   }
 

@@ -36,8 +36,8 @@ const CAPTURES: Record<string, string[]> = {
   'sessions-evict': ['--max-sessions', '2'],
 };
 
-function flowsOf(capture: string, format: 'jsonl' | 'vpc-flow-log'): string {
-  const args = [CLI, 'replay', join(CRAFTED, `${capture}.pcap`), ...CAPTURES[capture], '--flows', '-', '--flows-format', format];
+function flowsOf(capture: string, format: 'jsonl' | 'vpc-flow-log', extra: string[] = []): string {
+  const args = [CLI, 'replay', join(CRAFTED, `${capture}.pcap`), ...CAPTURES[capture], '--flows', '-', '--flows-format', format, ...extra];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`vxmon replay ${capture}.pcap exited ${r.status}: ${r.stderr}`);
   return r.stdout;
@@ -129,6 +129,24 @@ describe('flow records of crafted captures match the hand-written files field by
       expect(compareRecords(got, want, vpcIdentity)).toEqual([]);
     });
   }
+
+  it('--vni-owner: a named VNI\'s lines carry its account-id and interface-id, the others stay - -', () => {
+    // sessions-tcp-close: VNI 7101 is 198.51.100.11 <-> 10.71.1.10, VNI 7102 198.51.100.12 <-> 10.71.2.10,
+    // VNI 7103 198.51.100.13 <-> 10.71.3.10 (make-fixtures.mjs); 7103 is not named.
+    const owner: Record<string, [string, string]> = { '10.71.1.10': ['111122223333', 'eni-07101'], '10.71.2.10': ['-', 'eni-07102'] };
+    const wantLines = lines(readFileSync(join(CRAFTED, 'sessions-tcp-close.flows.vpc-flow-log'), 'utf8')).map((l, i) => {
+      if (i === 0) return l;
+      const f = l.split(' ');
+      const o = owner[f[3]] ?? owner[f[4]];
+      if (o) [f[1], f[2]] = o;
+      return f.join(' ');
+    });
+    const gotLines = lines(flowsOf('sessions-tcp-close', 'vpc-flow-log', ['--vni-owner', '7101=111122223333/eni-07101,7102=-/eni-07102']));
+    const header = wantLines[0].split(' ');
+    const want = wantLines.slice(1).map((l) => vpcRecord(header, l));
+    expect(want.filter((r) => r.get('account-id') === '111122223333')).toHaveLength(2);
+    expect(compareRecords(gotLines.slice(1).map((l) => vpcRecord(header, l)), want, vpcIdentity)).toEqual([]);
+  });
 
   it('the expected Flow Logs files use the default field order, then tcp-flags', () => {
     // https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html (default format, version 2 fields)

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -119,11 +119,69 @@ describe('vxmon replay', () => {
   });
 
   it('--help on every command exits 0', () => {
-    for (const args of [['--help'], ['replay', '--help']]) {
+    for (const args of [['--help'], ['replay', '--help'], ['run', '--help']]) {
       const r = vxmon(args);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^usage: vxmon/);
     }
     expect(vxmon(['--version']).stdout).toMatch(/^vxmon \d+\.\d+\.\d+/);
+  });
+});
+
+/**
+ * A capture whose report is larger than a pipe holds (64 KiB on Linux): the
+ * first record of tcpdump's vxlan.pcap 300 times, with VNI 1..300 written
+ * into bytes 46-48 of each frame (outer Ethernet 14 + IPv4 20 + UDP 8 + the
+ * VXLAN flags and reserved 4). With --max-vnis 300 the JSON report has 300
+ * VNI rows, well over 64 KiB.
+ */
+function manyVniCapture(): string {
+  const src = readFileSync(join(__dirname, '../../pcaps/corpus/tcpdump/vxlan.pcap'));
+  const capLen = src.readUInt32LE(24 + 8);
+  const record = src.subarray(24, 24 + 16 + capLen);
+  const parts = [src.subarray(0, 24)];
+  for (let vni = 1; vni <= 300; vni++) {
+    const r = Buffer.from(record);
+    r.writeUIntBE(vni, 16 + 46, 3);
+    parts.push(r);
+  }
+  const path = join(tmp, 'vnis300.pcap');
+  writeFileSync(path, Buffer.concat(parts));
+  return path;
+}
+
+describe('vxmon replay: where the report cannot go', () => {
+  it('a reader that goes away (| head -c 1) ends the replay quietly with exit 0, no stack trace', async () => {
+    const args = ['replay', '--json', '--max-vnis', '300', manyVniCapture()];
+    const whole = vxmon(args).stdout.length;
+    expect(whole).toBeGreaterThan(4 * 65536);
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    let got = 0;
+    child.stdout!.once('data', (d: Buffer) => {
+      got = d.length;
+      child.stdout!.destroy(); // the reader closes its end, as head does after its bytes
+    });
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(got).toBeGreaterThan(0);
+    expect(got).toBeLessThan(whole); // it closed before the report's end
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('a full device: one line naming standard output and the reason, exit 5', () => {
+    const r = spawnSync(process.execPath, [CLI, 'replay', '--json', AWS_SAMPLE], { stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'], encoding: 'utf8' });
+    expect(r.stderr).toBe('vxmon: standard output: cannot write the report: no space left on the device\n');
+    expect(r.status).toBe(5);
+  });
+
+  it('flow records and the OpenMetrics file on a full device: one line each naming the path, exit 5', () => {
+    const flows = vxmon(['replay', AWS_SAMPLE, '--flows', '/dev/full']);
+    expect(flows.stderr).toBe('vxmon: /dev/full: cannot write flow records: no space left on the device\n');
+    expect(flows.code).toBe(5);
+    const om = vxmon(['replay', AWS_SAMPLE, '--openmetrics', '/dev/full']);
+    expect(om.stderr).toBe('vxmon: --openmetrics /dev/full: cannot write: no space left on the device\n');
+    expect(om.code).toBe(5);
   });
 });

@@ -143,6 +143,12 @@ describe('loadConfig errors: one line per problem, saying what and where', () =>
     expect(problems(() => loadConfig({ flags: {}, env: {} }))).toEqual([
       'no source: give --interface IF and/or --listen-udp ADDR:PORT (or interfaces/listen_udp in the config file)',
     ]);
+    // account and eni become fields of space-separated Flow Logs lines
+    const spaced = yaml('vnis-spaced.yml', 'listen_udp: ["127.0.0.1:4789"]\nvnis:\n  18: {name: y, account: "1234 5678", eni: ""}\n');
+    expect(problems(() => loadConfig({ flags: {}, env: {}, configFile: spaced }))).toEqual([
+      `${spaced}: vnis.18: account "1234 5678" must be one word (no spaces), as a Flow Logs field`,
+      `${spaced}: vnis.18: eni "" must be one word (no spaces), as a Flow Logs field`,
+    ]);
   });
 });
 
