@@ -59,6 +59,8 @@ const enum Shape {
   TCP_NOP_NOP_TIMESTAMPS = 0x0101080a,
   TCP_HEADER_WITH_TIMESTAMPS = 32,
   ICMP_HEADER = 4,
+  /** Where an ICMP message's data starts (icmp.ts IcmpLayout.MESSAGE_HEADER_LENGTH). */
+  ICMP_MESSAGE_HEADER = 8,
   /** ICMP identifier, bytes 4-5 (icmp.ts). */
   ICMP_ID_END = 6,
   /** Outer Ethernet + IPv4 + UDP + VXLAN + inner Ethernet + IPv4: where the inner L4 header starts. */
@@ -147,7 +149,7 @@ export function decodeCommonShape(
     l4HeaderLength = Shape.UDP_HEADER;
   } else if (proto === IpProto.ICMP) {
     if (l4End - l4 < Shape.ICMP_HEADER) return NOT_COMMON_SHAPE;
-    l4HeaderLength = Shape.ICMP_HEADER;
+    l4HeaderLength = Shape.ICMP_MESSAGE_HEADER;
   } else {
     return NOT_COMMON_SHAPE;
   }

@@ -314,7 +314,7 @@ function decodeInner(dv: DataView, off: number, end: number, view: PacketView): 
       l4HeaderLength = UdpLayout.HEADER_LENGTH;
     } else if (proto === (type === EtherType.IPV4 ? IpProto.ICMP : IpProto.ICMPV6)) {
       r = decodeIcmp(dv, l4, l4End, view);
-      l4HeaderLength = IcmpLayout.HEADER_LENGTH;
+      l4HeaderLength = IcmpLayout.MESSAGE_HEADER_LENGTH;
     }
     if (r !== Outcome.DECODED) return r;
   }

@@ -407,8 +407,8 @@ describe('decodeFrame: whole frames', () => {
       icmpType: 8,
       icmpCode: 0,
       icmpId: 1, // fixtures.ts: identifier 1
-      payloadOffset: 88,
-      payloadLength: 8,
+      payloadOffset: 92, // after type, code, checksum, identifier, sequence (8 bytes at 84)
+      payloadLength: 4, // the data 'ping'
     });
   });
 
@@ -440,8 +440,8 @@ describe('decodeFrame: whole frames', () => {
       icmpType: 128,
       icmpCode: 0,
       icmpId: 42, // fixtures.ts: identifier 42
-      payloadOffset: 108,
-      payloadLength: 4,
+      payloadOffset: 112, // after the 8-byte echo header at 104: the frame's end
+      payloadLength: 0, // an echo with no data
     });
   });
 

@@ -162,7 +162,7 @@ const cases: Case[] = [
     linkType: LinkType.ETHERNET,
     table: [...ETH_OUTER, [64, 83, O.INNER_IPV4_TOO_SHORT], [84, 87, O.INNER_ICMP_TOO_SHORT], [88, 96, O.DECODED]],
     attributedFrom: 50,
-    decoded: { icmpType: 8, icmpCode: 0, payloadLength: 8 },
+    decoded: { icmpType: 8, icmpCode: 0, payloadLength: 4 }, // the data 'ping' after the 8-byte echo header
   },
   {
     name: 'INNER_ICMPV6_ECHO',
@@ -170,7 +170,7 @@ const cases: Case[] = [
     linkType: LinkType.ETHERNET,
     table: [...ETH_OUTER, [64, 103, O.INNER_IPV6_TOO_SHORT], [104, 107, O.INNER_ICMP_TOO_SHORT], [108, 112, O.DECODED]],
     attributedFrom: 50,
-    decoded: { icmpType: 128, payloadLength: 4 },
+    decoded: { icmpType: 128, payloadLength: 0 }, // an echo of 8 bytes, no data
   },
   {
     name: 'AWS_TCP_SYN_SLL (113)',
