@@ -177,6 +177,15 @@ export function initiatorByPort(t: SessionTable, id: number, dir: number): void 
   }
 }
 
+/**
+ * A SYN that arrives less than this after the SYN-ACK that opened its session
+ * (µs) is the original one, reordered by the mirror, not a retransmission:
+ * Linux's minimum retransmission timeout is 200 ms (the initial one is 1 s,
+ * RFC 6298 §2.1), while the two directions of a mirrored connection are
+ * reordered by at most the difference of their paths (µs to ms).
+ */
+const LATE_SYN_US = 200_000;
+
 /** True when this TCP packet opens a new connection on a tuple whose session is closed. */
 export function isNewSynOnClosed(state: number, flags: number): boolean {
   return state >= TcpState.CLOSED_FIN && (flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) === TcpFlag.SYN;
@@ -275,6 +284,20 @@ export function tcpPacket(t: SessionTable, id: number, dir: number, view: Packet
         u8[b + RowU8.INITIATOR_METHOD] = InitiatorMethod.SYN;
         f64[handshake] = nowUs;
         state = TcpState.SYN_SENT;
+        i32[seqD] = synEnd;
+        bits |= Bit.SEQ_INIT << dir;
+      } else if (
+        dir === u8[b + RowU8.INITIATOR] &&
+        state === TcpState.SYN_RECEIVED &&
+        (bits & (Bit.SEQ_INIT << dir)) === 0 &&
+        u8[b + RowU8.INITIATOR_METHOD] === InitiatorMethod.SYNACK &&
+        nowUs - f64[handshake] < LATE_SYN_US
+      ) {
+        // The original SYN, delivered by the mirror just after the SYN-ACK that answers it (the two
+        // directions reach the target by different paths): the first packet of the initiator's side,
+        // sooner after the SYN-ACK than any SYN retransmission can follow. Not a retransmission; the
+        // initiator is now known as the SYN sender. (No server-side RTT: the order was lost.)
+        u8[b + RowU8.INITIATOR_METHOD] = InitiatorMethod.SYN;
         i32[seqD] = synEnd;
         bits |= Bit.SEQ_INIT << dir;
       } else if (dir === u8[b + RowU8.INITIATOR] && state <= TcpState.SYN_RECEIVED) {

@@ -166,6 +166,26 @@ describe('SessionTracker: TCP', () => {
     const r = h.records[0];
     expect([r.initiator_method, r.initiator, r.rtt_server_us, r.rtt_client_us, r.mid_stream]).toEqual(['synack', '10.0.0.1:40000', -1, 400, false]);
   });
+
+  it('the original SYN delivered after its SYN-ACK (reordered by the mirror) is no SYN retransmission', () => {
+    const h = harness();
+    h.s(0, { flags: 'SA', seq: 5000, ack: 1001 });
+    h.c(50, { flags: 'S', seq: 1000 }); // 50 µs after the SYN-ACK: the original, not a retransmission (>= 200 ms)
+    h.c(400, { flags: 'A', seq: 1001, ack: 5001 });
+    h.tracker.finish();
+    const r = h.records[0];
+    expect([r.initiator_method, r.initiator, r.syn_retransmissions, r.rtt_server_us, r.rtt_client_us, r.state]).toEqual(['syn', '10.0.0.1:40000', 0, -1, 400, 'established']);
+    expect(h.vni().tcp.syn_retransmissions).toBe(0);
+  });
+
+  it('a SYN 1 s after the SYN-ACK that opened its session is a retransmission (the SYN-ACK did not reach the client)', () => {
+    const h = harness();
+    h.s(0, { flags: 'SA', seq: 5000, ack: 1001 });
+    h.c(1_000_000, { flags: 'S', seq: 1000 }); // Linux's initial RTO, 1 s (RFC 6298)
+    h.tracker.finish();
+    const r = h.records[0];
+    expect([r.initiator_method, r.syn_retransmissions]).toEqual(['synack', 1]);
+  });
 });
 
 describe('SessionTracker: sequence gaps, RST,ACK, one-sided opening, timeouts between sweeps', () => {
