@@ -35,6 +35,7 @@ import {
   finalCloseReason,
   initiatorByPort,
   isNewSynOnClosed,
+  supersededCloseReason,
   lruClassOfTcpState,
   tcpPacket,
   tcpPredicted,
@@ -207,8 +208,8 @@ export class SessionTracker {
       if (nowUs - t.lastActivityUs(id) > this.timeoutUs[t.u8[b + RowU8.LRU_CLASS]]) {
         this.close(id, finalCloseReason(t.u8[b + RowU8.STATE], CloseReason.TIMEOUT));
         id = NIL;
-      } else if (isTcp && isNewSynOnClosed(t.u8[b + RowU8.STATE], view.tcpFlags)) {
-        this.close(id, finalCloseReason(t.u8[b + RowU8.STATE], CloseReason.NONE));
+      } else if (isTcp && isNewSynOnClosed(t.u8[b + RowU8.STATE], view.tcpFlags, t.u16[id * RowU16.STRIDE + RowU16.BITS], dir)) {
+        this.close(id, supersededCloseReason(t.u8[b + RowU8.STATE]));
         id = NIL;
       }
     }

@@ -186,9 +186,21 @@ export function initiatorByPort(t: SessionTable, id: number, dir: number): void 
  */
 const LATE_SYN_US = 200_000;
 
-/** True when this TCP packet opens a new connection on a tuple whose session is closed. */
-export function isNewSynOnClosed(state: number, flags: number): boolean {
-  return state >= TcpState.CLOSED_FIN && (flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) === TcpFlag.SYN;
+/**
+ * True when this TCP packet, from side `dir`, opens a new connection on a
+ * tuple whose session is over: closed by both FINs or an RST, or one whose
+ * FIN came from this very side. A side that has sent its FIN sends no SYN in
+ * the same connection, so its SYN is a new one even when the mirror never
+ * showed the other side's FIN (a one-sided mirror: only outbound traffic).
+ */
+export function isNewSynOnClosed(state: number, flags: number, bits: number, dir: number): boolean {
+  if ((flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) !== TcpFlag.SYN) return false;
+  return state >= TcpState.CLOSED_FIN || (state === TcpState.FIN_WAIT && (bits & (Bit.FIN << dir)) !== 0);
+}
+
+/** Why a session that a new SYN supersedes (isNewSynOnClosed) ended: both FINs, an RST, or the one FIN the mirror showed. */
+export function supersededCloseReason(state: number): number {
+  return state === TcpState.FIN_WAIT ? CloseReason.FIN : finalCloseReason(state, CloseReason.NONE);
 }
 
 /**

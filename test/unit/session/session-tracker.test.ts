@@ -178,6 +178,34 @@ describe('SessionTracker: TCP', () => {
     expect(h.vni().tcp.syn_retransmissions).toBe(0);
   });
 
+  it('a one-sided mirror (client side only): a new SYN from the side whose FIN was seen starts a new session', () => {
+    const h = harness();
+    h.c(0, { flags: 'S', seq: 1000 });
+    h.c(200, { flags: 'A', seq: 1001, ack: 5001 });
+    h.c(300, { flags: 'PA', seq: 1001, ack: 5001, len: 100 });
+    h.c(400, { flags: 'FA', seq: 1101, ack: 5001 }); // the client's FIN; the server's is never shown
+    h.c(1_000_000, { flags: 'S', seq: 90000 }); // port reuse 1 s later: a new connection
+    h.c(1_000_200, { flags: 'A', seq: 90001, ack: 7001 });
+    h.tracker.finish();
+    // Session 1: 4 packets, ended by the FIN the mirror showed; session 2: 2 packets, open at the end.
+    expect(h.records.map((r) => [r.fwd.packets, r.rev.packets, r.state, r.close_reason, r.one_sided])).toEqual([
+      [4, 0, 'fin_wait', 'fin', true],
+      [2, 0, 'established', 'end_of_capture', true], // its ACK without a SYN-ACK seen: established (one-sided)
+    ]);
+    expect(h.vni().tcp.opened).toBe(2);
+  });
+
+  it('a SYN from the side that has not sent its FIN stays in the session (no new connection without a close)', () => {
+    const h = harness();
+    h.c(0, { flags: 'S', seq: 1000 });
+    h.s(100, { flags: 'SA', seq: 5000, ack: 1001 });
+    h.c(200, { flags: 'A', seq: 1001, ack: 5001 });
+    h.s(300, { flags: 'FA', seq: 5001, ack: 1001 }); // the server half-closes
+    h.c(400, { flags: 'S', seq: 1000 }); // a stray SYN from the client, whose FIN was not seen
+    h.tracker.finish();
+    expect(h.records.map((r) => [r.fwd.packets, r.rev.packets, r.close_reason])).toEqual([[3, 2, 'end_of_capture']]);
+  });
+
   it('a SYN 1 s after the SYN-ACK that opened its session is a retransmission (the SYN-ACK did not reach the client)', () => {
     const h = harness();
     h.s(0, { flags: 'SA', seq: 5000, ack: 1001 });
