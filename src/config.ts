@@ -369,9 +369,18 @@ const SETTINGS: readonly Setting[] = [
   ),
 ];
 
-/** A value that can stand as one field of a VPC Flow Logs line: printable, no spaces, not empty. */
-export function isFlowLogWord(text: string): boolean {
-  return /^[\x21-\x7e]+$/.test(text);
+/**
+ * Why a configured account or ENI cannot stand in a Flow Logs line, or
+ * undefined: an account ID is 12 digits, an ENI ID `eni-` and hex digits
+ * (as AWS writes them in account-id and interface-id).
+ */
+export function vniOwnerProblem(kind: 'account' | 'eni', value: unknown): string | undefined {
+  const text = typeof value === 'string' ? value : undefined;
+  if (kind === 'account' && (text === undefined || !/^\d{12}$/.test(text))) {
+    return `account ${JSON.stringify(value)} is not a 12-digit AWS account ID${typeof value === 'number' ? ' (write it in quotes: a YAML number loses leading zeros)' : ''}`;
+  }
+  if (kind === 'eni' && (text === undefined || !/^eni-[0-9a-f]{1,17}$/.test(text))) return `eni ${JSON.stringify(value)} is not an ENI ID (eni- and hex digits)`;
+  return undefined;
 }
 
 /** Settings that only the YAML file can give (structured values). */
@@ -394,9 +403,12 @@ function applyVnis(cfg: RunConfig, raw: unknown, origin: Origin, problems: Probl
     }
     const unknown = Object.keys(v).filter((k) => !['name', 'account', 'eni'].includes(k));
     if (unknown.length > 0) problems.add(at, `unknown key ${unknown.map((k) => `"${k}"`).join(', ')}`);
-    // They become fields of space-separated Flow Logs lines: one word each.
+    // They become the account-id and interface-id fields of Flow Logs lines, so they must be what AWS writes there.
+    // (An unquoted 012345678901 is a YAML number and would lose its leading zero: only a string is taken.)
     for (const k of ['account', 'eni'] as const) {
-      if (v[k] !== undefined && !isFlowLogWord(String(v[k]))) problems.add(at, `${k} "${String(v[k])}" must be one word (no spaces), as a Flow Logs field`);
+      if (v[k] === undefined) continue;
+      const problem = vniOwnerProblem(k, v[k]);
+      if (problem !== undefined) problems.add(at, problem);
     }
     out[String(Number(vni))] = {
       name: v.name,

@@ -101,5 +101,8 @@ export function writeFailure(e: unknown): string {
   if (code === 'EDQUOT') return 'disk quota exceeded';
   if (code === 'EIO') return 'input/output error';
   if (code === 'EFBIG') return 'file too large';
+  if (code === 'ENOENT') return 'no such directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'read-only file system';
   return code ?? String((e as Error)?.message ?? e);
 }

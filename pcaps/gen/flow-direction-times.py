@@ -53,7 +53,9 @@ def frames(pcap):
             proto, sport, dport = ('icmp' if v['icmp.ident'] else 'icmpv6'), ident, ident
         else:
             proto, sport, dport = 'udp', v['udp.srcport'], v['udp.dstport']
-        rows.append((us, int(v['vxlan.vni']), proto, f'{src}:{sport}', f'{dst}:{dport}'))
+        # vxmon writes an IPv6 endpoint as [addr]:port
+        ep = (lambda a, p: f'[{a}]:{p}') if ':' in src else (lambda a, p: f'{a}:{p}')
+        rows.append((us, int(v['vxlan.vni']), proto, ep(src, sport), ep(dst, dport)))
     return rows
 
 

@@ -16,7 +16,7 @@ import { servePipeline, untilSignal } from '../export/serve.js';
 import { ProgressLine } from '../report/progress.js';
 import { formatReport } from '../report/table.js';
 import { parsePortList } from './flag-values.js';
-import { isFlowLogWord, parseDuration } from '../config.js';
+import { parseDuration, vniOwnerProblem } from '../config.js';
 import { FLOW_FORMATS, type FlowFormat, type VniOwner } from '../export/flow-records.js';
 import { FlowWriter, TopTalkers } from '../report/flow-output.js';
 import { DEFAULT_MAX_SESSIONS, SessionTracker } from '../session/session-tracker.js';
@@ -90,7 +90,8 @@ options:
   -h, --help                   this help
 
 exit codes: 0 success, 2 bad command line, 3 a capture file is unreadable or
-malformed (the figures read before the fault are still printed).`;
+malformed (the figures read before the fault are still printed), 4 the --serve
+address could not be opened, 5 an output could not be written (a full disk).`;
 
 export async function replayCommand(args: string[]): Promise<number> {
   let parsed;
@@ -111,7 +112,7 @@ export async function replayCommand(args: string[]): Promise<number> {
         serve: { type: 'boolean', default: false },
         flows: { type: 'string' },
         'flows-format': { type: 'string' },
-        'vni-owner': { type: 'string' },
+        'vni-owner': { type: 'string', multiple: true },
         top: { type: 'string' },
         'max-sessions': { type: 'string' },
         'max-vnis': { type: 'string' },
@@ -168,7 +169,8 @@ export async function replayCommand(args: string[]): Promise<number> {
     throw new UsageError(`replay: --flows-format must be ${FLOW_FORMATS.join(' or ')}, not "${flowsFormat}"`);
   }
   if (values['flows-format'] !== undefined && values.flows === undefined) throw new UsageError('replay: --flows-format needs --flows');
-  const owners = values['vni-owner'] === undefined ? undefined : parseVniOwners(values['vni-owner']);
+  // Repeatable, and each a comma list: every VNI named in any of them.
+  const owners = values['vni-owner'] === undefined ? undefined : parseVniOwners(values['vni-owner'].join(','));
   if (owners !== undefined && flowsFormat !== 'vpc-flow-log') throw new UsageError('replay: --vni-owner needs --flows-format vpc-flow-log (the jsonl records have no account or interface fields)');
   const top = values.top === undefined ? 0 : wholeNumber('--top', values.top, 1, 1_000_000);
   const maxVnis = values['max-vnis'] === undefined ? DEFAULT_MAX_VNIS : wholeNumber('--max-vnis', values['max-vnis'], 1, 0x1000000);
@@ -243,67 +245,73 @@ export async function replayCommand(args: string[]): Promise<number> {
     const where = formatListenAddress({ host: server.host, port: server.port });
     process.stderr.write(`vxmon: serving ${server.tls ? 'https' : 'http'}://${where}/metrics\n`);
   }
+  // From here on a failure (an output that cannot be written) must close the web server too:
+  // an open listener would keep the process alive after cli.ts has set the exit code.
+  try {
+    const backfill =
+      openMetricsOut === undefined
+        ? undefined
+        : new OpenMetricsBackfill(createMetrics({ pipeline: () => pipeline, version: vxmonVersion() }).ownOpenMetrics, openMetricsOut, step, `--openmetrics ${values.openmetrics}`);
 
-  const backfill =
-    openMetricsOut === undefined
-      ? undefined
-      : new OpenMetricsBackfill(createMetrics({ pipeline: () => pipeline, version: vxmonVersion() }).ownOpenMetrics, openMetricsOut, step, `--openmetrics ${values.openmetrics}`);
-
-  // The first SIGINT/SIGTERM ends the replay with a report of what was delivered (and the
-  // backfill file): a paced or sampled one between two frames, one at full speed within
-  // 16 MiB of input. A second signal exits at once.
-  const stop = new AbortController();
-  const onSignal = () => {
-    if (stop.signal.aborted) process.exit(130); // 128 + SIGINT, as a shell reports a process killed by it
-    stop.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const progress = new ProgressLine(process.stderr);
-  const result = await replay(positionals, {
-    decoder,
-    pipeline,
-    speed,
-    sampler: backfill,
-    stop: stop.signal,
-    onProgress: progress.enabled ? (p, read, size, frames) => progress.update(p, read, size, frames) : undefined,
-  }).finally(() => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  });
-  progress.clear();
-  // The last sample comes after the replay closed its sessions (end_of_capture).
-  await backfill?.finish(result.lastFrameTime);
-  flowWriter?.close();
-  if (talkers) {
-    for (const v of result.report.vnis) {
-      v.top_talkers = talkers.top(vniKeyOf(v), top);
+    // The first SIGINT/SIGTERM ends the replay with a report of what was delivered (and the
+    // backfill file): a paced or sampled one between two frames, one at full speed within
+    // 16 MiB of input. A second signal exits at once.
+    const stop = new AbortController();
+    const onSignal = () => {
+      if (stop.signal.aborted) process.exit(130); // 128 + SIGINT, as a shell reports a process killed by it
+      stop.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const progress = new ProgressLine(process.stderr);
+    const result = await replay(positionals, {
+      decoder,
+      pipeline,
+      speed,
+      sampler: backfill,
+      stop: stop.signal,
+      onProgress: progress.enabled ? (p, read, size, frames) => progress.update(p, read, size, frames) : undefined,
+    }).finally(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
+    progress.clear();
+    // The last sample comes after the replay closed its sessions (end_of_capture).
+    await backfill?.finish(result.lastFrameTime);
+    flowWriter?.close();
+    if (talkers) {
+      for (const v of result.report.vnis) {
+        v.top_talkers = talkers.top(vniKeyOf(v), top);
+      }
     }
-  }
 
-  if (values.json) {
-    const error = result.error
-      ? { code: result.error.code, file: result.error.file, offset: result.error.offset, message: result.error.message }
-      : undefined;
-    await writeReport(reportOut, reportName, JSON.stringify({ ...result.report, error }, null, 2) + '\n');
-  } else {
-    await writeReport(reportOut, reportName, formatReport(result.report) + '\n');
-  }
-  replaying = false;
-  if (result.stopped) {
-    process.stderr.write('vxmon: replay stopped by a signal; the report holds the frames delivered until then\n');
-    await server?.close();
+    if (values.json) {
+      const error = result.error
+        ? { code: result.error.code, file: result.error.file, offset: result.error.offset, message: result.error.message }
+        : undefined;
+      await writeReport(reportOut, reportName, JSON.stringify({ ...result.report, error }, null, 2) + '\n');
+    } else {
+      await writeReport(reportOut, reportName, formatReport(result.report) + '\n');
+    }
+    replaying = false;
+    if (result.stopped) {
+      process.stderr.write('vxmon: replay stopped by a signal; the report holds the frames delivered until then\n');
+      await server?.close();
+      return ExitCode.OK;
+    }
+    if (server) {
+      if (result.error) process.stderr.write(`vxmon: ${result.error.message}\n`);
+      process.stderr.write('vxmon: replay finished; serving its numbers until interrupted (Ctrl-C)\n');
+      await untilSignal();
+      await server.close();
+      return result.error ? result.error.exitCode : ExitCode.OK;
+    }
+    if (result.error) throw result.error;
     return ExitCode.OK;
+  } catch (e) {
+    await server?.close();
+    throw e;
   }
-  if (server) {
-    if (result.error) process.stderr.write(`vxmon: ${result.error.message}\n`);
-    process.stderr.write('vxmon: replay finished; serving its numbers until interrupted (Ctrl-C)\n');
-    await untilSignal();
-    await server.close();
-    return result.error ? result.error.exitCode : ExitCode.OK;
-  }
-  if (result.error) throw result.error;
-  return ExitCode.OK;
 }
 
 /** A comma list of CIDRs or VNI ranges, each checked by `parse` (which returns the problem as a string). */
@@ -327,8 +335,9 @@ function parseVniOwners(text: string): Map<number, VniOwner> {
     if (m === null || vni > 0xffffff) {
       throw new UsageError(`replay: --vni-owner: "${item}" is not VNI=ACCOUNT/ENI with a VNI of 0-16777215 (e.g. 5569041=123456789012/eni-0abc12345def67890)`);
     }
-    for (const part of [m[2], m[3]]) {
-      if (!isFlowLogWord(part)) throw new UsageError(`replay: --vni-owner: "${part}" in "${item}" must be one word (no spaces), as a Flow Logs field`);
+    for (const [kind, part] of [['account', m[2]], ['eni', m[3]]] as const) {
+      const problem = part === '-' ? undefined : vniOwnerProblem(kind, part);
+      if (problem !== undefined) throw new UsageError(`replay: --vni-owner: "${item}": ${problem}`);
     }
     if (owners.has(vni)) throw new UsageError(`replay: --vni-owner: VNI ${vni} is named twice`);
     owners.set(vni, { account: m[2] === '-' ? undefined : m[2], eni: m[3] === '-' ? undefined : m[3] });

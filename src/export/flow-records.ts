@@ -34,12 +34,16 @@ function endpoint(r: FlowRecord, which: Uint32Array, port: number): string {
   return r.ipVersion === 6 ? `[${a}]:${port}` : `${a}:${port}`;
 }
 const seconds = (us: number) => (us < 0 ? null : us / 1e6);
+/** The latest time a Date holds (ECMA-262 §21.4.1.1: 8.64e15 ms after 1970), in µs. */
+const MAX_DATE_US = 8.64e18;
+
 /**
  * ISO 8601 in UTC to the microsecond, the precision of `start`/`end` (a Date
  * holds milliseconds, so the last three digits are written from `us` itself).
  */
 export function isoMicros(us: number): string | null {
-  if (us < 0) return null;
+  // Before 1970 or past what a Date holds (year 275760: a pcapng if_tsoffset can put a time there): no ISO form.
+  if (!(us >= 0 && us <= MAX_DATE_US)) return null;
   const whole = Math.floor(us); // a nanosecond capture's times carry fractions of a µs
   const ms = Math.floor(whole / 1000);
   const text = new Date(ms).toISOString(); // 2024-06-01T12:00:00.001Z

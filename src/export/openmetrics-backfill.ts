@@ -105,9 +105,16 @@ export class OpenMetricsBackfill implements StepSampler {
     // An anonymous file: unlinked (with its directory) as soon as it is open, so
     // the spool disappears with the descriptor however the process ends (a crash
     // or SIGKILL used to leave it, as large as the samples, in the temp directory).
-    const dir = mkdtempSync(join(tmpdir(), 'vxmon-openmetrics-'));
+    let dir: string;
+    try {
+      dir = mkdtempSync(join(tmpdir(), 'vxmon-openmetrics-'));
+    } catch (e) {
+      throw new OutputError(`${this.outName}: cannot keep the samples in ${tmpdir()}: ${writeFailure(e)} (TMPDIR sets where)`);
+    }
     try {
       this.spool = openSync(join(dir, 'spool'), 'w+');
+    } catch (e) {
+      throw new OutputError(`${this.outName}: cannot keep the samples in ${tmpdir()}: ${writeFailure(e)} (TMPDIR sets where)`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -270,8 +277,10 @@ class LineWriter {
 
   flush(): void {
     if (this.parts.length === 0) return;
+    const bytes = Buffer.from(this.parts.join(''));
     try {
-      writeSync(this.fd, this.parts.join(''));
+      // A pipe or FIFO may take part of a write: write the rest, never drop it.
+      for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off);
     } catch (e) {
       throw new OutputError(`${this.name}: cannot write: ${writeFailure(e)}`);
     }

@@ -36,8 +36,10 @@ export class FlowWriter {
   private batch = '';
   /** Records in `batch`. */
   private batchRecords = 0;
-  /** Bytes the file holds (whole lines only), where a batch that failed half-way is cut back to. */
+  /** Bytes written to the file by this writer or there before it; 0 while the file has no line. */
   private fileSize = 0;
+  /** A failed batch's tail could not be cut: the next batch begins with a newline. */
+  private startNewLine = false;
   private readonly onWriteError: FlowWriterOptions['onWriteError'];
   flows = 0;
   /** Records in batches that could not be written (with onWriteError). */
@@ -98,7 +100,8 @@ export class FlowWriter {
 
   flush(): void {
     if (this.batch.length === 0) return;
-    const bytes = Buffer.from(this.batch);
+    const bytes = Buffer.from(this.startNewLine ? '\n' + this.batch : this.batch);
+    this.startNewLine = false;
     const records = this.batchRecords;
     this.batch = '';
     this.batchRecords = 0;
@@ -113,15 +116,20 @@ export class FlowWriter {
       }
       const error = new OutputError(`${this.path === '-' ? 'standard output' : this.path}: cannot write flow records: ${writeFailure(e)}`);
       if (this.onWriteError === undefined) throw error;
-      // Keep the file line-atomic: cut what this batch got in before it failed.
+      // Keep the file line-atomic: cut what this batch got in before it failed. From the file's
+      // size now, not a size remembered: the file may have been truncated meanwhile (logrotate's
+      // copytruncate), and growing it back would fill it with zero bytes.
       if (off > 0 && this.fd !== 1) {
         try {
-          ftruncateSync(this.fd, this.fileSize);
+          ftruncateSync(this.fd, Math.max(0, fstatSync(this.fd).size - off));
         } catch {
-          // the next batch's lines stay whole either way; only this one's tail may remain
+          // The tail stays; the next batch starts on a new line (below), so no record is glued to it.
+          this.startNewLine = true;
         }
       }
       this.lostRecords += records;
+      // A Flow Logs file that still has no line gets its header with the next batch.
+      if (this.format === 'vpc-flow-log' && this.fileSize === 0) this.batch = VPC_FLOW_LOG_HEADER + '\n' + this.batch;
       this.onWriteError(error, records);
     }
   }

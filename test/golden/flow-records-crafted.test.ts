@@ -130,7 +130,7 @@ describe('flow records of crafted captures match the hand-written files field by
     });
   }
 
-  it('--vni-owner: a named VNI\'s lines carry its account-id and interface-id, the others stay - -', () => {
+  it('--vni-owner (repeated, and a comma list): a named VNI\'s lines carry its account-id and interface-id, the others stay - -', () => {
     // sessions-tcp-close: VNI 7101 is 198.51.100.11 <-> 10.71.1.10, VNI 7102 198.51.100.12 <-> 10.71.2.10,
     // VNI 7103 198.51.100.13 <-> 10.71.3.10 (make-fixtures.mjs); 7103 is not named.
     const owner: Record<string, [string, string]> = { '10.71.1.10': ['111122223333', 'eni-07101'], '10.71.2.10': ['-', 'eni-07102'] };
@@ -141,7 +141,7 @@ describe('flow records of crafted captures match the hand-written files field by
       if (o) [f[1], f[2]] = o;
       return f.join(' ');
     });
-    const gotLines = lines(flowsOf('sessions-tcp-close', 'vpc-flow-log', ['--vni-owner', '7101=111122223333/eni-07101,7102=-/eni-07102']));
+    const gotLines = lines(flowsOf('sessions-tcp-close', 'vpc-flow-log', ['--vni-owner', '7101=111122223333/eni-07101', '--vni-owner', '7102=-/eni-07102,7999=-/-']));
     const header = wantLines[0].split(' ');
     const want = wantLines.slice(1).map((l) => vpcRecord(header, l));
     expect(want.filter((r) => r.get('account-id') === '111122223333')).toHaveLength(2);

@@ -102,6 +102,10 @@ describe('vxmon replay', () => {
       ['replay', '--reserved-bits', 'lenient', AWS_SAMPLE],
       ['replay', '--vxlan-port', '70000', AWS_SAMPLE],
       ['replay', '--vxlan-port', '4789,x', AWS_SAMPLE],
+      ['replay', AWS_SAMPLE, '--flows', '-', '--flows-format', 'vpc-flow-log', '--vni-owner', '5569041=1234/eni-0abc'], // not 12 digits
+      ['replay', AWS_SAMPLE, '--flows', '-', '--flows-format', 'vpc-flow-log', '--vni-owner', '5569041=123456789012/x%'],
+      ['replay', AWS_SAMPLE, '--flows', '-', '--flows-format', 'vpc-flow-log', '--vni-owner', '5569041=123456789012'],
+      ['replay', AWS_SAMPLE, '--flows', '-', '--vni-owner', '5569041=123456789012/eni-0abc'], // jsonl has no such fields
       ['replay'],
       ['frobnicate'],
     ]) {
@@ -176,6 +180,15 @@ describe('vxmon replay: where the report cannot go', () => {
     expect(r.status).toBe(5);
   });
 
+  it('--serve: an output that fails mid-replay closes the web server too, so the process exits 5', () => {
+    // --max-sessions 1: each of the 300 VNIs' session evicts the one before, so records are written (and fail)
+    // during the replay, not after it; an open listener would keep the process alive (the timeout kills it).
+    const r = spawnSync(process.execPath, [CLI, 'replay', manyVniCapture(), '--max-sessions', '1', '--flows', '/dev/full', '--serve', '--web.listen-address', '127.0.0.1:0'], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.signal).toBe(null);
+    expect(r.stderr).toContain('vxmon: /dev/full: cannot write flow records: no space left on the device\n');
+    expect(r.status).toBe(5);
+  });
+
   it('flow records and the OpenMetrics file on a full device: one line each naming the path, exit 5', () => {
     const flows = vxmon(['replay', AWS_SAMPLE, '--flows', '/dev/full']);
     expect(flows.stderr).toBe('vxmon: /dev/full: cannot write flow records: no space left on the device\n');
@@ -183,5 +196,10 @@ describe('vxmon replay: where the report cannot go', () => {
     const om = vxmon(['replay', AWS_SAMPLE, '--openmetrics', '/dev/full']);
     expect(om.stderr).toBe('vxmon: --openmetrics /dev/full: cannot write: no space left on the device\n');
     expect(om.code).toBe(5);
+    // The samples are spooled in the temp directory: one that does not exist is the same kind of failure.
+    const out = join(tmp, 'spool-less.om');
+    const spool = spawnSync(process.execPath, [CLI, 'replay', AWS_SAMPLE, '--openmetrics', out], { encoding: 'utf8', env: { ...process.env, TMPDIR: join(tmp, 'no-such-dir') } });
+    expect(spool.stderr).toBe(`vxmon: --openmetrics ${out}: cannot keep the samples in ${join(tmp, 'no-such-dir')}: no such directory (TMPDIR sets where)\n`);
+    expect(spool.status).toBe(5);
   });
 });

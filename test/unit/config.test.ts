@@ -143,11 +143,12 @@ describe('loadConfig errors: one line per problem, saying what and where', () =>
     expect(problems(() => loadConfig({ flags: {}, env: {} }))).toEqual([
       'no source: give --interface IF and/or --listen-udp ADDR:PORT (or interfaces/listen_udp in the config file)',
     ]);
-    // account and eni become fields of space-separated Flow Logs lines
-    const spaced = yaml('vnis-spaced.yml', 'listen_udp: ["127.0.0.1:4789"]\nvnis:\n  18: {name: y, account: "1234 5678", eni: ""}\n');
-    expect(problems(() => loadConfig({ flags: {}, env: {}, configFile: spaced }))).toEqual([
-      `${spaced}: vnis.18: account "1234 5678" must be one word (no spaces), as a Flow Logs field`,
-      `${spaced}: vnis.18: eni "" must be one word (no spaces), as a Flow Logs field`,
+    // account and eni become the account-id and interface-id of Flow Logs lines: 12 digits, eni- and hex
+    const owners = yaml('vnis-owners.yml', 'listen_udp: ["127.0.0.1:4789"]\nvnis:\n  18: {name: y, account: "1234 5678", eni: ""}\n  19: {name: z, account: 012345678901, eni: "eni-0abc"}\n');
+    expect(problems(() => loadConfig({ flags: {}, env: {}, configFile: owners }))).toEqual([
+      `${owners}: vnis.18: account "1234 5678" is not a 12-digit AWS account ID`,
+      `${owners}: vnis.18: eni "" is not an ENI ID (eni- and hex digits)`,
+      `${owners}: vnis.19: account 12345678901 is not a 12-digit AWS account ID (write it in quotes: a YAML number loses leading zeros)`,
     ]);
   });
 });
