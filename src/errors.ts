@@ -94,9 +94,10 @@ export class OutputError extends VxmonError {
   }
 }
 
-/** The reason of a failed write, in words (the errno code where it has none here). */
+/** The reason an output could not be opened or written, in words (the error's own message where it has none here). */
 export function writeFailure(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'EISDIR') return 'is a directory';
   if (code === 'ENOSPC') return 'no space left on the device';
   if (code === 'EDQUOT') return 'disk quota exceeded';
   if (code === 'EIO') return 'input/output error';
@@ -104,5 +105,5 @@ export function writeFailure(e: unknown): string {
   if (code === 'ENOENT') return 'no such directory';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EROFS') return 'read-only file system';
-  return code ?? String((e as Error)?.message ?? e);
+  return String((e as Error)?.message ?? e);
 }

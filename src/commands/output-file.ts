@@ -31,10 +31,7 @@ export function openOutput(flag: string, path: string): number {
   try {
     return openSync(path, 'w');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-    throw new UsageError(`replay: ${flag} ${path}: cannot write: ${why}`);
+    throw new UsageError(`replay: ${flag} ${path}: cannot write: ${writeFailure(e)}`);
   }
 }
 

@@ -105,18 +105,14 @@ export class OpenMetricsBackfill implements StepSampler {
     // An anonymous file: unlinked (with its directory) as soon as it is open, so
     // the spool disappears with the descriptor however the process ends (a crash
     // or SIGKILL used to leave it, as large as the samples, in the temp directory).
-    let dir: string;
+    let dir: string | undefined;
     try {
       dir = mkdtempSync(join(tmpdir(), 'vxmon-openmetrics-'));
-    } catch (e) {
-      throw new OutputError(`${this.outName}: cannot keep the samples in ${tmpdir()}: ${writeFailure(e)} (TMPDIR sets where)`);
-    }
-    try {
       this.spool = openSync(join(dir, 'spool'), 'w+');
     } catch (e) {
-      throw new OutputError(`${this.outName}: cannot keep the samples in ${tmpdir()}: ${writeFailure(e)} (TMPDIR sets where)`);
+      throw this.spoolError(e);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     }
   }
 
@@ -214,9 +210,14 @@ export class OpenMetricsBackfill implements StepSampler {
     try {
       writeSync(this.spool, new Uint8Array(values.buffer), 0, values.byteLength, this.spoolSize);
     } catch (e) {
-      throw new OutputError(`${this.outName}: cannot keep the samples in ${tmpdir()}: ${writeFailure(e)}`);
+      throw this.spoolError(e);
     }
     this.spoolSize += values.byteLength;
+  }
+
+  /** The spool in the temp directory cannot be made or written. */
+  private spoolError(e: unknown): OutputError {
+    return new OutputError(`${this.outName}: cannot keep the samples in ${tmpdir()}: ${writeFailure(e)} (TMPDIR sets where)`);
   }
 
   private writeOut(): void {

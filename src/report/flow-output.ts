@@ -36,8 +36,8 @@ export class FlowWriter {
   private batch = '';
   /** Records in `batch`. */
   private batchRecords = 0;
-  /** Bytes written to the file by this writer or there before it; 0 while the file has no line. */
-  private fileSize = 0;
+  /** The file holds no line yet (a Flow Logs file then still needs its header). */
+  private fileEmpty = true;
   /** A failed batch's tail could not be cut: the next batch begins with a newline. */
   private startNewLine = false;
   private readonly onWriteError: FlowWriterOptions['onWriteError'];
@@ -72,12 +72,10 @@ export class FlowWriter {
           }
         }
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-        throw new InputError('E_INPUT_OPEN', path, -1, `cannot write flow records: ${why}`);
+        throw new InputError('E_INPUT_OPEN', path, -1, `cannot write flow records: ${writeFailure(e)}`);
       }
     }
-    this.fileSize = existing;
+    this.fileEmpty = existing === 0;
     this.onWriteError = opts.onWriteError;
     if (format === 'vpc-flow-log' && existing === 0) this.batch = VPC_FLOW_LOG_HEADER + '\n';
   }
@@ -108,7 +106,7 @@ export class FlowWriter {
     let off = 0;
     try {
       while (off < bytes.length) off += writeSync(this.fd, bytes, off);
-      this.fileSize += bytes.length;
+      this.fileEmpty = false;
     } catch (e) {
       if (this.fd === 1 && (e as NodeJS.ErrnoException).code === 'EPIPE') {
         this.readerGone = true;
@@ -129,7 +127,7 @@ export class FlowWriter {
       }
       this.lostRecords += records;
       // A Flow Logs file that still has no line gets its header with the next batch.
-      if (this.format === 'vpc-flow-log' && this.fileSize === 0) this.batch = VPC_FLOW_LOG_HEADER + '\n' + this.batch;
+      if (this.format === 'vpc-flow-log' && this.fileEmpty) this.batch = VPC_FLOW_LOG_HEADER + '\n' + this.batch;
       this.onWriteError(error, records);
     }
   }

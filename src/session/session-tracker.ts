@@ -19,7 +19,7 @@
  * what it needs during the call.
  */
 import { VniFolder } from '../aggregate/vni-key.js';
-import { IpProto, TcpFlag, type PacketView } from '../decode/packet-view.js';
+import { IpProto, type PacketView } from '../decode/packet-view.js';
 import { FlowKey, fillFlowKey, icmpHasIdentifier, icmpIsRequest } from './flow-key.js';
 import { bucketOf } from './histogram.js';
 import { Hist, SCol, SESSION_COLUMN_COUNT, SessionStats } from './session-stats.js';
@@ -208,7 +208,7 @@ export class SessionTracker {
       if (nowUs - t.lastActivityUs(id) > this.timeoutUs[t.u8[b + RowU8.LRU_CLASS]]) {
         this.close(id, finalCloseReason(t.u8[b + RowU8.STATE], CloseReason.TIMEOUT));
         id = NIL;
-      } else if (isTcp && (view.tcpFlags & TcpFlag.SYN) !== 0 && isNewSynOnClosed(t.u8[b + RowU8.STATE], view.tcpFlags, t.u16[id * RowU16.STRIDE + RowU16.BITS], dir)) {
+      } else if (isTcp && isNewSynOnClosed(t, id, view.tcpFlags, dir)) {
         this.close(id, supersededCloseReason(t.u8[b + RowU8.STATE]));
         id = NIL;
       }

@@ -193,9 +193,11 @@ const LATE_SYN_US = 200_000;
  * the same connection, so its SYN is a new one even when the mirror never
  * showed the other side's FIN (a one-sided mirror: only outbound traffic).
  */
-export function isNewSynOnClosed(state: number, flags: number, bits: number, dir: number): boolean {
+export function isNewSynOnClosed(t: SessionTable, id: number, flags: number, dir: number): boolean {
+  // The flags first: the row's bits are read only for a pure SYN.
   if ((flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) !== TcpFlag.SYN) return false;
-  return state >= TcpState.CLOSED_FIN || (state === TcpState.FIN_WAIT && (bits & (Bit.FIN << dir)) !== 0);
+  const state = t.u8[id * RowU8.STRIDE + RowU8.STATE];
+  return state >= TcpState.CLOSED_FIN || (state === TcpState.FIN_WAIT && (t.u16[id * RowU16.STRIDE + RowU16.BITS] & (Bit.FIN << dir)) !== 0);
 }
 
 /** Why a session that a new SYN supersedes (isNewSynOnClosed) ended: both FINs, an RST, or the one FIN the mirror showed. */
